@@ -22,6 +22,20 @@ const RECORDED = new Set<HistoryEvent>([
   'activity.error',
 ]);
 
+/**
+ * bpmn-elements copies the process' execute message (fields, content, properties) into the
+ * process variables; those three names are therefore reserved and never reported as data.
+ */
+export const RESERVED_VARIABLES: ReadonlySet<string> = new Set(['fields', 'content', 'properties']);
+
+export function userVariables(variables: Variables | undefined): Variables {
+  const result: Variables = {};
+  for (const [key, value] of Object.entries(variables ?? {})) {
+    if (!RESERVED_VARIABLES.has(key)) result[key] = value;
+  }
+  return result;
+}
+
 const SERVICE_LIKE = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
 
 /**
@@ -70,7 +84,7 @@ export class StepRecorder {
           kind: 'message',
           name,
           elementId: api.id,
-          payload: { ...api.environment.variables },
+          payload: userVariables(api.environment.variables),
           at,
         });
     }

@@ -20,7 +20,7 @@ import {
   SNAPSHOT_FORMAT,
   stripEngineState,
 } from './snapshot.codec.js';
-import { type ElementApi, StepRecorder } from './step.recorder.js';
+import { type ElementApi, StepRecorder, userVariables } from './step.recorder.js';
 import type {
   MessageSubscription,
   ServiceCall,
@@ -378,7 +378,7 @@ function assignVariables(engine: EngineLike, api: PostponedApi, data: Variables 
 function processVariables(engine: EngineLike, processKey: string): Variables {
   for (const definition of engine.execution?.definitions ?? []) {
     const process = definition.getProcessById(processKey);
-    if (process) return { ...process.environment.variables };
+    if (process) return userVariables(process.environment.variables);
   }
   return {};
 }
@@ -422,7 +422,7 @@ function describeTask(
   meta: UserTaskMetadata | undefined,
   clock: Clock,
 ): WaitingTask {
-  const variables = api.environment.variables;
+  const variables = userVariables(api.environment.variables);
   const groups = (meta?.candidateGroups ?? []).flatMap((group) => {
     const value = evaluateAttribute(group, variables);
     return Array.isArray(value)
