@@ -78,7 +78,6 @@ type EventDefinitionKind = 'none' | 'timer' | 'message' | 'error' | 'terminate' 
 const ALLOWED_EVENT_DEFINITIONS: Readonly<Record<string, readonly EventDefinitionKind[]>> = {
   processStart: ['none', 'timer', 'message'],
   subprocessStart: ['none'],
-  eventSubprocessStart: ['timer', 'message', 'error'],
   'bpmn:IntermediateCatchEvent': ['timer', 'message'],
   'bpmn:IntermediateThrowEvent': ['none', 'message'],
   'bpmn:BoundaryEvent': ['timer', 'message', 'error'],
@@ -159,7 +158,7 @@ class Linter {
     }
   }
 
-  lintFlowElements(elements: ModdleElement[], scope: 'process' | 'subprocess' | 'eventSubprocess'): void {
+  lintFlowElements(elements: ModdleElement[], scope: 'process' | 'subprocess'): void {
     for (const element of elements) {
       if (PASSIVE_ELEMENTS.has(element.$type)) {
         if (element.$type === 'bpmn:SequenceFlow') this.lintSequenceFlow(element);
@@ -177,14 +176,7 @@ class Linter {
       this.lintCommon(element);
       switch (element.$type) {
         case 'bpmn:StartEvent':
-          this.lintEvent(
-            element,
-            scope === 'process'
-              ? 'processStart'
-              : scope === 'eventSubprocess'
-                ? 'eventSubprocessStart'
-                : 'subprocessStart',
-          );
+          this.lintEvent(element, scope === 'process' ? 'processStart' : 'subprocessStart');
           break;
         case 'bpmn:EndEvent':
         case 'bpmn:IntermediateCatchEvent':
@@ -276,7 +268,7 @@ class Linter {
       this.error(
         event.id,
         'bpmn.unsupported_event_definition',
-        `a ${kind === 'none' ? 'plain' : kind} ${describePosition(position)} is not supported here; ` +
+        `${kind === 'none' ? 'plain' : kind} ${describePosition(position)}s are not supported here; ` +
           `supported: ${allowed.join(', ')}`,
       );
       return;
@@ -310,12 +302,7 @@ class Linter {
         }
         this.errors.push({
           elementId: event.id!,
-          kind:
-            event.$type === 'bpmn:EndEvent'
-              ? 'end'
-              : event.$type === 'bpmn:BoundaryEvent'
-                ? 'boundary'
-                : 'eventSubprocessStart',
+          kind: event.$type === 'bpmn:EndEvent' ? 'end' : 'boundary',
           errorCode,
           ...(attachedTo && { attachedTo }),
         });
@@ -515,18 +502,16 @@ class Linter {
 
   private lintSubProcess(subProcess: ModdleElement): void {
     if (subProcess.triggeredByEvent === true) {
-      const starts = children(subProcess, 'flowElements').filter((e) => e.$type === 'bpmn:StartEvent');
-      if (starts.length !== 1) {
-        this.error(
-          subProcess.id,
-          'bpmn.start_event_count',
-          'an event subprocess needs exactly one start event',
-        );
-      }
-      this.lintFlowElements(children(subProcess, 'flowElements'), 'eventSubprocess');
-    } else {
-      this.lintFlowElements(children(subProcess, 'flowElements'), 'subprocess');
+      // bpmn-elements only starts event subprocesses for events thrown inside the process, never
+      // for messages or timers from outside, so they cannot be run durably here.
+      this.error(
+        subProcess.id,
+        'bpmn.unsupported_event_subprocess',
+        'event subprocesses are not supported; put the activities in a subprocess and attach a boundary event to it',
+      );
+      return;
     }
+    this.lintFlowElements(children(subProcess, 'flowElements'), 'subprocess');
     for (const artifact of children(subProcess, 'artifacts')) this.lintPassive(artifact);
   }
 
@@ -596,7 +581,6 @@ function describePosition(position: string): string {
   switch (position) {
     case 'processStart':
     case 'subprocessStart':
-    case 'eventSubprocessStart':
       return 'start event';
     default:
       return position
@@ -608,7 +592,6 @@ function describePosition(position: string): string {
 
 function timerKind(position: string): TimerEventKind {
   if (position === 'processStart') return 'start';
-  if (position === 'eventSubprocessStart') return 'eventSubprocessStart';
   if (position === 'bpmn:BoundaryEvent') return 'boundary';
   return 'intermediate';
 }
@@ -617,8 +600,6 @@ function messageKind(position: string): MessageEventKind {
   switch (position) {
     case 'processStart':
       return 'start';
-    case 'eventSubprocessStart':
-      return 'eventSubprocessStart';
     case 'bpmn:BoundaryEvent':
       return 'boundary';
     case 'bpmn:IntermediateThrowEvent':
@@ -651,6 +632,9 @@ export async function lintDefinitions(root: ModdleElement, context: LintContext)
         'the process is not executable; set isExecutable="true" on the one process to run',
       );
     }
+    // Still report what would stop each process from running once it is marked executable.
+    for (const process of processes) linter.lintProcess(process, true);
+    await linter.checkRegistries();
     return { problems: linter.problems };
   }
   for (const extra of executable.slice(1)) {

@@ -19,7 +19,7 @@ export interface UserTaskMetadata {
   priority: string | null;
 }
 
-export type TimerEventKind = 'start' | 'intermediate' | 'boundary' | 'eventSubprocessStart';
+export type TimerEventKind = 'start' | 'intermediate' | 'boundary';
 
 export interface TimerMetadata {
   elementId: string;
@@ -36,7 +36,6 @@ export type MessageEventKind =
   | 'intermediateCatch'
   | 'boundary'
   | 'receiveTask'
-  | 'eventSubprocessStart'
   | 'intermediateThrow'
   | 'end';
 
@@ -61,7 +60,7 @@ export interface ServiceTaskMetadata {
 
 export interface ErrorEventMetadata {
   elementId: string;
-  kind: 'boundary' | 'end' | 'eventSubprocessStart';
+  kind: 'boundary' | 'end';
   errorCode: string | null;
   attachedTo?: string;
 }

@@ -76,6 +76,8 @@ export function decodeBpmnSource(input: Uint8Array | string, maxBytes = MAX_BPMN
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // The text is decoded now; the parser must not try to honour the original declaration again.
+  text = text.replace(/^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2/, '$1$2UTF-8$2');
 
   // BPMN never needs a DTD; refusing it outright is simpler and safer than limiting expansion.
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {

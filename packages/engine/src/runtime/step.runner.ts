@@ -34,13 +34,7 @@ import type {
 } from './step.types.js';
 
 const SERVICE_LIKE = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
-const CATCH_KINDS = new Set([
-  'start',
-  'intermediateCatch',
-  'boundary',
-  'receiveTask',
-  'eventSubprocessStart',
-]);
+const CATCH_KINDS = new Set(['start', 'intermediateCatch', 'boundary', 'receiveTask']);
 
 /** An element API as bpmn-elements hands it out for postponed (waiting) activities. */
 interface PostponedApi extends ElementApi {
@@ -163,6 +157,8 @@ export async function runStep(
     timers,
     scripts: createNoScripts(),
     expressions: createBpmnExpressions(),
+    // Untouched elements are left out of getState(); recover() rebuilds them from the source.
+    settings: { disableTrackState: true },
     // Not a bpmn-engine option: bpmn-elements keeps unknown options, our timer definition reads it.
     clock,
   } as never) as unknown as EngineLike;
