@@ -44,8 +44,8 @@ describe('BPMN MIWG reference models (read from the shared conformance folder)',
           const unsupported = [
             ...new Set(
               errors
-                .filter((p) => p.code === 'bpmn.unsupported_element')
-                .map((p) => /^(\S+) is not supported/.exec(p.message)?.[1] ?? p.message),
+                .filter((p) => p.code.startsWith('bpmn.unsupported_'))
+                .map((p) => /^(.+?) (is|are) not supported/.exec(p.message)?.[1] ?? p.code),
             ),
           ];
           summary.push(
@@ -56,5 +56,7 @@ describe('BPMN MIWG reference models (read from the shared conformance folder)',
       }
       console.log(`MIWG: ${deployed}/${files.length} deploy\n${summary.join('\n')}`);
     },
+    // 42 files on a shared, loaded machine; the test asserts outcomes, never time.
+    180_000,
   );
 });

@@ -67,6 +67,9 @@ interface EngineLike {
   on(event: string, listener: (...args: unknown[]) => void): void;
 }
 
+const noop = () => {};
+const silentLogger = () => ({ debug: noop, error: noop, warn: noop });
+
 const sourceContexts = new WeakMap<DeploymentDefinition, SourceContext>();
 
 /** Deserializes the deployment's pre-parsed model once per definition object (JSON only, no XML). */
@@ -157,6 +160,8 @@ export async function runStep(
     timers,
     scripts: createNoScripts(),
     expressions: createBpmnExpressions(),
+    // bpmn-engine's default logger builds a `debug` instance per element and step; hosts log steps.
+    Logger: silentLogger,
     // Untouched elements are left out of getState(); recover() rebuilds them from the source.
     settings: { disableTrackState: true },
     // Not a bpmn-engine option: bpmn-elements keeps unknown options, our timer definition reads it.
