@@ -84,4 +84,13 @@ describe('a user task followed by an exclusive gateway on the submitted data', (
       code: 'engine.instance_already_started',
     });
   });
+
+  it('a condition that cannot be evaluated fails the instance with the error as data, not an exception', async () => {
+    const host = new InMemoryHost(await deployFixture('call-debtor-then-gateway-on-promise.bpmn'));
+    const instance = await host.start({ promisedAmount: 'lots' });
+    const result = await host.complete(instance.id, 'call', { paidAmount: '10' });
+    expect(result.status).toBe('failed');
+    expect(result.failure).toMatchObject({ elementId: 'enough', code: 'engine.expression_failed' });
+    expect(result.history.at(-1)).toMatchObject({ event: 'process.error' });
+  });
 });
