@@ -119,7 +119,7 @@ function checkComputed(
         pointer: `${at}/expression`,
         code: 'computed.bad_expression',
         message: formatMessage('computed.bad_expression', locale, {
-          detail: firstLine((error as Error).message),
+          detail: parseErrorSummary((error as Error).message),
         }),
         severity: 'error',
       });
@@ -200,6 +200,10 @@ function unknownPointer(pointer: string, target: string, locale: Locale): Defini
   };
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
+/** filtrex's parse errors are four lines (header, text, caret, expectation); keep what helps. */
+function parseErrorSummary(text: string): string {
+  const lines = text.split('\n');
+  const caret = lines[2]?.indexOf('^') ?? -1;
+  if (lines.length >= 4 && caret >= 0) return `at column ${caret + 1}: ${lines[3]}`;
+  return lines[0] ?? text;
 }

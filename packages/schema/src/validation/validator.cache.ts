@@ -193,7 +193,12 @@ export class ValidatorCache {
       if (isPlainObject(document) && document.$schema !== undefined && detectDraft(document) !== draft)
         continue;
       registerExtensionKeywords(ajv, document);
-      ajv.addSchema(document as Record<string, unknown>, uri);
+      try {
+        ajv.addSchema(document as Record<string, unknown>, uri);
+      } catch {
+        // Invalid under this draft's meta-schema: no schema of this draft can use it anyway, and
+        // a ref to it is reported as unresolved when that schema compiles.
+      }
     }
     return ajv;
   }
