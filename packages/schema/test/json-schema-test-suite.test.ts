@@ -212,6 +212,7 @@ describe.skipIf(!existsSync(SUITE))('JSON-Schema-Test-Suite conformance', () => 
         `${counts.failed} failed, ${counts.excluded} excluded as known gaps (${usedExclusions.size} of ${EXCLUSIONS.length} exclusion entries in use)`,
     );
     if (failures.length > 0) console.log(failures.join('\n'));
-    if (staleExclusions.size > 0) console.log(`Excluded groups where some tests pass: ${[...staleExclusions].join('; ')}`);
+    if (staleExclusions.size > 0)
+      console.log(`Excluded groups where some tests pass: ${[...staleExclusions].join('; ')}`);
   });
 });

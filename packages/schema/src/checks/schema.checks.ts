@@ -235,7 +235,7 @@ function strictToProblems(messages: string[], locale: Locale): DefinitionProblem
   for (const raw of messages) {
     if (seen.has(raw) || raw.includes('unknown keyword')) continue;
     seen.add(raw);
-    const at = /at "[^"#]*#([^"]*)"/.exec(raw);
+    const at = /at (?:path )?"[^"#]*#([^"]*)"/.exec(raw);
     const fragment = at?.[1] ?? '';
     let pointer = fragment;
     try {
@@ -247,7 +247,7 @@ function strictToProblems(messages: string[], locale: Locale): DefinitionProblem
     problems.push({
       pointer,
       code: 'schema.strict',
-      severity: /\((strictTypes|strictTuples|strictRequired)\)$/.test(raw) ? 'warning' : 'error',
+      severity: /\((strictTypes|strictRequired)\)$|-tuple, but/.test(raw) ? 'warning' : 'error',
       message: formatMessage('schema.strict', locale, { detail }),
     });
   }

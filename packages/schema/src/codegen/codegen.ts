@@ -84,6 +84,13 @@ export async function generateTypes(
   const typeName = typeNameFromKey(def.key);
   const schema = bundleFormRefs(def.schema, options.resolveRef);
   delete schema.$id;
+  // Field titles are UI labels; json-schema-to-typescript would turn each into a type alias.
+  // They become doc comments instead; object titles still name their interfaces.
+  walkSchema(schema, ({ node, pointer }) => {
+    if (pointer === '' || typeof node.title !== 'string' || node.type === 'object') return;
+    node.description ??= node.title;
+    delete node.title;
+  });
   // The root's title would otherwise name the type; the key is the stable name.
   schema.title = typeName;
   if (def.title) schema.description ??= `${def.title.en} / ${def.title['zh-CN']}`;
