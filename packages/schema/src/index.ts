@@ -45,14 +45,14 @@ export type {
 } from './definition/form-definition.types.js';
 export type { DomainErrorKind, ProblemDetailItem } from './errors/domain.error.js';
 export { DomainError, isDomainError } from './errors/domain.error.js';
-export { localeFromAcceptLanguage } from './i18n/locale.js';
+export { localeFromAcceptLanguage } from './i18n/locale.negotiation.js';
 export {
   FORM_REF_SCHEME,
   type FormRef,
   formRefUri,
   parseFormRef,
   type ResolveFormSchema,
-} from './refs/form-ref.js';
+} from './refs/form-ref.syntax.js';
 export {
   type ValidationError,
   type ValidationResult,

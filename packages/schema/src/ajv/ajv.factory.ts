@@ -1,7 +1,7 @@
 import { Ajv, type Options } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { isPlainObject } from '../pointer/json-pointer.js';
+import { isPlainObject } from '../pointer/json-pointer.utils.js';
 import { DOMAIN_FORMATS } from './domain.formats.js';
 
 export type SchemaDraft = '2020-12' | 'draft-07';

@@ -8,7 +8,7 @@ import { formDefinitionJsonSchema } from '../definition/form-definition.schema.j
 import type { ComputedField, Locale } from '../definition/form-definition.types.js';
 import { localizeAjvErrors } from '../i18n/ajv.localize.js';
 import { formatMessage } from '../i18n/problem.messages.js';
-import { isPlainObject } from '../pointer/json-pointer.js';
+import { isPlainObject } from '../pointer/json-pointer.utils.js';
 import { loadReferencedForms } from '../refs/ref.graph.js';
 import { errorPointer } from '../validation/error.pointer.js';
 import { type CheckOptions, checkSchema, type DefinitionProblem } from './schema.checks.js';

@@ -2,7 +2,7 @@ import safeRegexModule from 'safe-regex2';
 import type { Locale, SchemaProblem } from '../definition/form-definition.types.js';
 import { walkSchema } from '../definition/schema.walker.js';
 import { formatMessage } from '../i18n/problem.messages.js';
-import { isPlainObject, joinPointer } from '../pointer/json-pointer.js';
+import { isPlainObject, joinPointer } from '../pointer/json-pointer.utils.js';
 
 // The CommonJS module is the function itself; its typings also describe a `.default`.
 const safeRegex: (re: string | RegExp) => boolean =

@@ -10,8 +10,8 @@ import type { Locale, SchemaProblem } from '../definition/form-definition.types.
 import { walkSchema } from '../definition/schema.walker.js';
 import { localizeAjvErrors } from '../i18n/ajv.localize.js';
 import { formatMessage } from '../i18n/problem.messages.js';
-import { isPlainObject, joinPointer } from '../pointer/json-pointer.js';
-import type { ResolveFormSchema } from '../refs/form-ref.js';
+import { isPlainObject, joinPointer } from '../pointer/json-pointer.utils.js';
+import type { ResolveFormSchema } from '../refs/form-ref.syntax.js';
 import { checkLocalRefs, findRefCycles, loadReferencedForms } from '../refs/ref.graph.js';
 import { checkPatterns } from './pattern.checks.js';
 

@@ -1,8 +1,8 @@
 import type { FormDefinition } from '../definition/form-definition.types.js';
 import { walkSchema } from '../definition/schema.walker.js';
 import { DomainError } from '../errors/domain.error.js';
-import { escapePointerSegment, isPlainObject } from '../pointer/json-pointer.js';
-import { isFormRef, parseFormRef, type ResolveFormSchema } from '../refs/form-ref.js';
+import { escapePointerSegment, isPlainObject } from '../pointer/json-pointer.utils.js';
+import { isFormRef, parseFormRef, type ResolveFormSchema } from '../refs/form-ref.syntax.js';
 
 /** 'debt-case' → 'DebtCase'; keys are slugs, so the result is always a valid identifier. */
 export function typeNameFromKey(key: string): string {

@@ -1,6 +1,6 @@
 import type { Locale } from '../definition/form-definition.types.js';
 import { formatMessage, type MessageCode } from '../i18n/problem.messages.js';
-import { isPlainObject, joinPointer } from '../pointer/json-pointer.js';
+import { isPlainObject, joinPointer } from '../pointer/json-pointer.utils.js';
 
 export interface Change {
   /** The data location affected ('/debtor/phone'; '/*' stands for every array item). */

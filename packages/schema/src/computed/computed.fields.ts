@@ -6,7 +6,7 @@ import type {
   SchemaProblem,
 } from '../definition/form-definition.types.js';
 import { formatMessage } from '../i18n/problem.messages.js';
-import { isPlainObject, parsePointer } from '../pointer/json-pointer.js';
+import { isPlainObject, parsePointer } from '../pointer/json-pointer.utils.js';
 import { type CompiledExpression, coerceResult, compileComputedExpression } from './expression.compiler.js';
 import { fieldPathToPointer, scanExpression } from './expression.references.js';
 

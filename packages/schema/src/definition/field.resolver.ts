@@ -1,5 +1,5 @@
-import { getByPointer, isPlainObject, parsePointer } from '../pointer/json-pointer.js';
-import { decodeFragment, parseFormRef } from '../refs/form-ref.js';
+import { getByPointer, isPlainObject, parsePointer } from '../pointer/json-pointer.utils.js';
+import { decodeFragment, parseFormRef } from '../refs/form-ref.syntax.js';
 
 type Node = Record<string, unknown>;
 

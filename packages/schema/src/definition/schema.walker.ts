@@ -1,4 +1,4 @@
-import { isPlainObject, joinPointer } from '../pointer/json-pointer.js';
+import { isPlainObject, joinPointer } from '../pointer/json-pointer.utils.js';
 
 /** Keywords whose value is one subschema. */
 const SINGLE = [

@@ -2,8 +2,8 @@ import { detectDraft, type SchemaDraft } from '../ajv/ajv.factory.js';
 import type { Locale, SchemaProblem } from '../definition/form-definition.types.js';
 import { IN_PLACE_KEYWORDS, walkSchema } from '../definition/schema.walker.js';
 import { formatMessage } from '../i18n/problem.messages.js';
-import { getByPointer, isPlainObject, joinPointer } from '../pointer/json-pointer.js';
-import { decodeFragment, isFormRef, parseFormRef, type ResolveFormSchema } from './form-ref.js';
+import { getByPointer, isPlainObject, joinPointer } from '../pointer/json-pointer.utils.js';
+import { decodeFragment, isFormRef, parseFormRef, type ResolveFormSchema } from './form-ref.syntax.js';
 
 /** The root schema's document id inside this module; form refs use their collectflow: URI. */
 export const ROOT_DOCUMENT = '#root';

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { joinPointer } from '../pointer/json-pointer.js';
+import { joinPointer } from '../pointer/json-pointer.utils.js';
 
 /** Ajv reports a missing or extra property at its parent; the property itself is what to point at. */
 export function errorPointer(e: ErrorObject): string {

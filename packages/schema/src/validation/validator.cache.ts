@@ -10,8 +10,8 @@ import { LruCache } from '../cache/lru.cache.js';
 import type { Locale } from '../definition/form-definition.types.js';
 import { DomainError } from '../errors/domain.error.js';
 import { localizeAjvErrors } from '../i18n/ajv.localize.js';
-import { isPlainObject } from '../pointer/json-pointer.js';
-import { formRefUri, type ResolveFormSchema } from '../refs/form-ref.js';
+import { isPlainObject } from '../pointer/json-pointer.utils.js';
+import { formRefUri, type ResolveFormSchema } from '../refs/form-ref.syntax.js';
 import { loadReferencedForms } from '../refs/ref.graph.js';
 import { errorPointer } from './error.pointer.js';
 
