@@ -32,6 +32,7 @@ export {
   evaluateComputedDetailed,
 } from './computed/computed.fields.js';
 export { EXPRESSION_FUNCTIONS } from './computed/expression.compiler.js';
+export { resolveFieldSchemas } from './definition/field.resolver.js';
 export { FORM_KEY_PATTERN, formDefinitionJsonSchema } from './definition/form-definition.schema.js';
 export type {
   ComputedField,

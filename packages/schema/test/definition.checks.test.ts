@@ -119,4 +119,11 @@ describe('definition checks', () => {
     const meta = checkSchema({ type: 'object', properties: { age: { minimum: '0' } } }, { locale: 'zh-CN' });
     expect(meta.problems[0]?.message).toMatch(/应当是 number 类型/);
   });
+
+  it('a ref to a shared document resolves when the document is given by URI, and only then', () => {
+    const schema = { type: 'object', properties: { amount: { $ref: 'https://collectflow.dev/money.json' } } };
+    const documents = { 'https://collectflow.dev/money.json': { type: 'string', format: 'decimal' } };
+    expect(checkSchema(schema, { documents }).problems).toEqual([]);
+    expect(checkSchema(schema).problems.map((p) => p.code)).toEqual(['schema.unresolved_ref']);
+  });
 });

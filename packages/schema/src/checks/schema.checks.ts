@@ -39,6 +39,11 @@ export const DEFAULT_SCHEMA_LIMITS: SchemaLimits = {
 
 export interface CheckOptions {
   resolveRef?: ResolveFormSchema;
+  /**
+   * Extra schema documents by URI that refs may point to (shared definitions, or the
+   * conformance suite's remotes); the same documents the ValidatorCache is given.
+   */
+  documents?: Record<string, unknown>;
   locale?: Locale;
   limits?: Partial<SchemaLimits>;
 }
@@ -124,7 +129,7 @@ export function checkSchema(schema: unknown, options: CheckOptions = {}): Schema
     return { draft, problems };
   }
 
-  problems.push(...checkKeywordsAndFormats(ajv, schema, locale).map(error));
+  problems.push(...checkKeywordsAndFormats(ajv, schema, draft, locale).map(error));
   problems.push(...checkPatterns(schema, locale).map(error));
   problems.push(...checkLocalRefs(schema, locale).map(error));
   const forms = loadReferencedForms(schema, draft, options.resolveRef, locale);
@@ -138,6 +143,7 @@ export function checkSchema(schema: unknown, options: CheckOptions = {}): Schema
     registerExtensionKeywords(ajv, document);
     ajv.addSchema(document, uri);
   }
+  addSharedDocuments(ajv, draft, options.documents ?? {});
   try {
     ajv.compile(schema);
   } catch (e) {
@@ -197,16 +203,44 @@ function metaProblem(e: ErrorObject, locale: Locale): SchemaProblem {
   };
 }
 
+/**
+ * Shared documents go in like the ValidatorCache adds them: one declaring another draft cannot
+ * live in this instance, and one this draft's meta-schema refuses is left out, so a ref to it is
+ * reported as unresolved when the schema compiles.
+ */
+function addSharedDocuments(ajv: AjvInstance, draft: SchemaDraft, documents: Record<string, unknown>): void {
+  for (const [uri, document] of Object.entries(documents)) {
+    if (!isPlainObject(document) || ajv.schemas[uri] || ajv.refs[uri]) continue;
+    if (document.$schema !== undefined && detectDraft(document) !== draft) continue;
+    registerExtensionKeywords(ajv, document);
+    try {
+      ajv.addSchema(document, uri);
+    } catch {
+      // see above
+    }
+  }
+}
+
+/**
+ * Keywords ajv resolves while compiling but does not list among its rules (its own strict mode
+ * calls them unknown too): `$anchor` is core vocabulary in 2020-12.
+ */
+const RESOLVED_KEYWORDS: Record<SchemaDraft, ReadonlySet<string>> = {
+  '2020-12': new Set(['$anchor']),
+  'draft-07': new Set(),
+};
+
 /** Unknown keywords (typos such as "maxLenght") and unknown formats, each at its own pointer. */
 function checkKeywordsAndFormats(
   ajv: AjvInstance,
   schema: Record<string, unknown>,
+  draft: SchemaDraft,
   locale: Locale,
 ): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   walkSchema(schema, ({ node, pointer }) => {
     for (const key of Object.keys(node)) {
-      if (ajv.RULES.keywords[key] || key.startsWith('x-')) continue;
+      if (ajv.RULES.keywords[key] || key.startsWith('x-') || RESOLVED_KEYWORDS[draft].has(key)) continue;
       problems.push({
         pointer: joinPointer(pointer, key),
         code: 'schema.strict',

@@ -11,6 +11,7 @@ export type DomainErrorKind =
   | 'forbidden'
   | 'unauthenticated'
   | 'too_large'
+  | 'rate_limited' // too many attempts (429)
   | 'unavailable' // a dependency (database, disk) is down or misconfigured (503)
   | 'internal';
 

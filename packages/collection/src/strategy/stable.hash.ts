@@ -1,0 +1,21 @@
+/**
+ * cyrb53: a small, well-distributed 53-bit string hash. Pure arithmetic, so the same case id and
+ * seed give the same number in Node, in a browser and on every server node.
+ */
+export function stableHash(text: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** A number in [0, 1) derived from the text. */
+export function unitInterval(text: string, seed = 0): number {
+  return stableHash(text, seed) / 2 ** 53;
+}
