@@ -33,10 +33,14 @@ export function parseDatabaseUrl(url: string): URL {
     });
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new StoreError('store.bad_database_url', `DATABASE_URL has scheme "${parsed.protocol}", not postgres:`, {
-      kind: 'invalid',
-      hint: 'use the form postgres://user:password@host:5432/database',
-    });
+    throw new StoreError(
+      'store.bad_database_url',
+      `DATABASE_URL has scheme "${parsed.protocol}", not postgres:`,
+      {
+        kind: 'invalid',
+        hint: 'use the form postgres://user:password@host:5432/database',
+      },
+    );
   }
   if (!parsed.hostname && !parsed.searchParams.get('host')) {
     throw new StoreError('store.bad_database_url', 'DATABASE_URL names no host', {

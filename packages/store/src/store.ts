@@ -5,13 +5,58 @@ import { openPostgres } from './backends/postgres.backend.js';
 import type { StoreConfig } from './config.js';
 import { StoreError } from './errors/store.error.js';
 import { migrationSource, migrations } from './migrations/index.js';
+import { AnalyticsQueries } from './queries/analytics.queries.js';
+import {
+  ensureRecordIndexes,
+  type RecordIndexReport,
+  type RecordIndexSpec,
+} from './queries/record-indexes.js';
+import {
+  ensureRecordProjections,
+  type ProjectionReport,
+  type ProjectionSpec,
+} from './queries/record-projections.js';
+import { ApiTokensRepo } from './repos/api-tokens.repo.js';
+import { AttachmentsRepo } from './repos/attachments.repo.js';
 import { AuditRepo } from './repos/audit.repo.js';
+import { CollaborationRepo } from './repos/collaboration.repo.js';
+import { CommentsRepo } from './repos/comments.repo.js';
+import { DashboardsRepo } from './repos/dashboards.repo.js';
+import { FormsRepo } from './repos/forms.repo.js';
+import { LoginFailuresRepo } from './repos/login-failures.repo.js';
 import { MetaRepo } from './repos/meta.repo.js';
+import { NotificationsRepo } from './repos/notifications.repo.js';
+import { RecordsRepo } from './repos/records.repo.js';
+import { RolesRepo } from './repos/roles.repo.js';
+import { type RuntimeRepos, runtimeRepos } from './repos/runtime.repos.js';
+import { SessionsRepo } from './repos/sessions.repo.js';
+import { TargetsRepo } from './repos/targets.repo.js';
+import { TeamsRepo } from './repos/teams.repo.js';
+import { UsersRepo } from './repos/users.repo.js';
+import { WebhooksRepo } from './repos/webhooks.repo.js';
 
 /** What a unit of work can touch. Every query runs inside one of these; there is no other way in. */
-export interface StoreTx {
+export interface StoreTx extends RuntimeRepos {
   readonly meta: MetaRepo;
   readonly audit: AuditRepo;
+  readonly forms: FormsRepo;
+  readonly records: RecordsRepo;
+  readonly users: UsersRepo;
+  readonly roles: RolesRepo;
+  readonly teams: TeamsRepo;
+  readonly sessions: SessionsRepo;
+  readonly apiTokens: ApiTokensRepo;
+  readonly loginFailures: LoginFailuresRepo;
+  // Dashboards: their definitions, and the aggregate queries compiled from them.
+  readonly dashboards: DashboardsRepo;
+  readonly analytics: AnalyticsQueries;
+  // Team collaboration (comments, notifications, webhooks, attachments, targets, sweeps).
+  readonly comments: CommentsRepo;
+  readonly notifications: NotificationsRepo;
+  readonly webhooks: WebhooksRepo;
+  readonly attachments: AttachmentsRepo;
+  readonly targets: TargetsRepo;
+  readonly collaboration: CollaborationRepo;
 }
 
 export interface MigrationStatus {
@@ -33,6 +78,16 @@ export interface Store {
   migrate(): Promise<MigrationStatus>;
   migrationStatus(): Promise<MigrationStatus>;
   rollbackAll(): Promise<void>;
+  /**
+   * Expression indexes for record fields that dashboards filter and join on, outside any
+   * transaction (CONCURRENTLY on PostgreSQL, so writers are never blocked). Idempotent.
+   */
+  ensureRecordIndexes(specs: readonly RecordIndexSpec[]): Promise<RecordIndexReport>;
+  /**
+   * Typed per-form projections of the fields dashboards read, kept in step with records by a
+   * trigger; a changed field set is built beside the old one and filled before readers use it.
+   */
+  ensureRecordProjections(specs: readonly ProjectionSpec[]): Promise<ProjectionReport>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -43,6 +98,9 @@ export interface OpenStoreOptions {
 }
 
 const MIGRATIONS_TABLE = 'knex_migrations';
+
+/** Key of the test-only raw SELECT (see testing/test-stores.ts); not part of the Store interface. */
+export const RAW_SELECT = Symbol('collectflow.store.rawSelect');
 
 export async function openStore(config: StoreConfig, options: OpenStoreOptions = {}): Promise<Store> {
   const onLockCompromised =
@@ -83,7 +141,30 @@ class KnexStore implements Store {
   async transaction<T>(work: (tx: StoreTx) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
     this.assertUsable();
     return this.knex.transaction(
-      (trx) => this.inTransaction.run(true, () => work({ meta: new MetaRepo(trx), audit: new AuditRepo(trx) })),
+      (trx) =>
+        this.inTransaction.run(true, () =>
+          work({
+            meta: new MetaRepo(trx),
+            audit: new AuditRepo(trx),
+            forms: new FormsRepo(trx),
+            records: new RecordsRepo(trx),
+            users: new UsersRepo(trx),
+            roles: new RolesRepo(trx),
+            teams: new TeamsRepo(trx),
+            sessions: new SessionsRepo(trx),
+            apiTokens: new ApiTokensRepo(trx),
+            loginFailures: new LoginFailuresRepo(trx),
+            dashboards: new DashboardsRepo(trx),
+            analytics: new AnalyticsQueries(trx),
+            comments: new CommentsRepo(trx),
+            notifications: new NotificationsRepo(trx),
+            webhooks: new WebhooksRepo(trx),
+            attachments: new AttachmentsRepo(trx),
+            targets: new TargetsRepo(trx),
+            collaboration: new CollaborationRepo(trx),
+            ...runtimeRepos(trx),
+          }),
+        ),
       options.readOnly ? { readOnly: true } : undefined,
     );
   }
@@ -93,11 +174,15 @@ class KnexStore implements Store {
     try {
       await this.knex.migrate.latest(this.migrateConfig);
     } catch (cause) {
-      throw new StoreError('store.migration_failed', `database migration failed: ${(cause as Error).message}`, {
-        kind: 'internal',
-        hint: 'nothing was half-applied (each migration runs in a transaction); fix the cause and start again',
-        cause,
-      });
+      throw new StoreError(
+        'store.migration_failed',
+        `database migration failed: ${(cause as Error).message}`,
+        {
+          kind: 'internal',
+          hint: 'nothing was half-applied (each migration runs in a transaction); fix the cause and start again',
+          cause,
+        },
+      );
     }
     return this.migrationStatus();
   }
@@ -118,6 +203,24 @@ class KnexStore implements Store {
   async rollbackAll(): Promise<void> {
     this.assertUsable();
     await this.knex.migrate.rollback(this.migrateConfig, true);
+  }
+
+  async [RAW_SELECT](sql: string, bindings: readonly unknown[]): Promise<unknown[]> {
+    this.assertUsable();
+    return this.knex.transaction(async (trx) => {
+      const result = await trx.raw(sql, bindings as Knex.RawBinding[]);
+      return (result as { rows: unknown[] }).rows;
+    });
+  }
+
+  async ensureRecordIndexes(specs: readonly RecordIndexSpec[]): Promise<RecordIndexReport> {
+    this.assertUsable();
+    return ensureRecordIndexes(this.knex, this.backend, specs);
+  }
+
+  async ensureRecordProjections(specs: readonly ProjectionSpec[]): Promise<ProjectionReport> {
+    this.assertUsable();
+    return ensureRecordProjections(this.knex, specs);
   }
 
   async ping(): Promise<void> {

@@ -10,9 +10,13 @@ export const PG_TYPE = { INT8: 20, DATE: 1082, NUMERIC: 1700 } as const;
 export function parseInt8(text: string): number {
   const value = Number(text);
   if (!Number.isSafeInteger(value)) {
-    throw new StoreError('store.integer_overflow', `int8 value ${text} is beyond JavaScript's safe integer range`, {
-      kind: 'internal',
-    });
+    throw new StoreError(
+      'store.integer_overflow',
+      `int8 value ${text} is beyond JavaScript's safe integer range`,
+      {
+        kind: 'internal',
+      },
+    );
   }
   return value;
 }

@@ -24,10 +24,14 @@ export async function prepareDataDir(dataDir: string): Promise<void> {
     await unlink(probe);
   } catch (cause) {
     const reason = (cause as NodeJS.ErrnoException).code ?? String(cause);
-    throw new StoreError('store.data_dir_unwritable', `data directory ${dataDir} is not writable (${reason})`, {
-      hint: 'make it writable for this user or set COLLECTFLOW_DATA_DIR to a writable directory',
-      cause,
-    });
+    throw new StoreError(
+      'store.data_dir_unwritable',
+      `data directory ${dataDir} is not writable (${reason})`,
+      {
+        hint: 'make it writable for this user or set COLLECTFLOW_DATA_DIR to a writable directory',
+        cause,
+      },
+    );
   }
 }
 
@@ -42,7 +46,10 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export async function lockDataDir(dataDir: string, onCompromised: (error: Error) => void): Promise<DataDirLock> {
+export async function lockDataDir(
+  dataDir: string,
+  onCompromised: (error: Error) => void,
+): Promise<DataDirLock> {
   const lockPath = join(dataDir, LOCK_NAME);
   const pidPath = join(dataDir, PID_NAME);
   const attempt = () =>
@@ -70,10 +77,14 @@ export async function lockDataDir(dataDir: string, onCompromised: (error: Error)
       );
     }
     if (holder === process.pid) {
-      throw new StoreError('store.data_dir_locked', `data directory ${dataDir} is already open in this process`, {
-        hint: 'close the other store first',
-        cause: error,
-      });
+      throw new StoreError(
+        'store.data_dir_locked',
+        `data directory ${dataDir} is already open in this process`,
+        {
+          hint: 'close the other store first',
+          cause: error,
+        },
+      );
     }
     // The holder died without releasing; its lock would go stale in seconds anyway.
     await rm(lockPath, { recursive: true, force: true });

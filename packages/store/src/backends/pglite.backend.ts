@@ -13,7 +13,10 @@ export interface OpenedBackend {
   release(): Promise<void>;
 }
 
-export async function openPglite(dataDir: string, onLockCompromised: (error: Error) => void): Promise<OpenedBackend> {
+export async function openPglite(
+  dataDir: string,
+  onLockCompromised: (error: Error) => void,
+): Promise<OpenedBackend> {
   let lock: DataDirLock | undefined;
   let location: string = MEMORY;
   if (dataDir !== MEMORY) {

@@ -1,6 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
-import { redactDatabaseUrl } from '../config.js';
+import { parseDatabaseUrl, redactDatabaseUrl } from '../config.js';
 import { StoreError } from '../errors/store.error.js';
 import { typeParsers } from '../type-parsers.js';
 import type { OpenedBackend } from './pglite.backend.js';
@@ -9,7 +9,15 @@ const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
   typeParsers[oid] ?? pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser;
 
 export async function openPostgres(databaseUrl: string, schema: string | undefined): Promise<OpenedBackend> {
+  parseDatabaseUrl(databaseUrl);
   const knex = knexFactory({
+    // knex prints its own warnings to the console; our callers report failures as StoreErrors.
+    log: {
+      warn: () => undefined,
+      error: () => undefined,
+      deprecate: () => undefined,
+      debug: () => undefined,
+    },
     client: 'pg',
     connection: {
       connectionString: databaseUrl,
@@ -29,7 +37,11 @@ export async function openPostgres(databaseUrl: string, schema: string | undefin
     await knex.destroy().catch(() => undefined);
     throw connectionError(databaseUrl, cause);
   }
-  return { knex, description: `postgres at ${redactDatabaseUrl(databaseUrl)}`, release: async () => undefined };
+  return {
+    knex,
+    description: `postgres at ${redactDatabaseUrl(databaseUrl)}`,
+    release: async () => undefined,
+  };
 }
 
 function connectionError(databaseUrl: string, cause: unknown): StoreError {

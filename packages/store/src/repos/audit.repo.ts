@@ -1,5 +1,19 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Knex } from 'knex';
 import { v7 as uuidv7 } from 'uuid';
+
+/**
+ * Where the work in progress came from (the HTTP layer sets it per request), so that every audit
+ * entry records "from where" without each service passing the request down.
+ */
+export interface AuditContext {
+  sourceIp: string | null;
+}
+const auditContext = new AsyncLocalStorage<AuditContext>();
+
+export function runWithAuditContext<T>(context: AuditContext, work: () => T): T {
+  return auditContext.run(context, work);
+}
 
 export interface AuditEntryInput {
   actor: string;
@@ -7,6 +21,20 @@ export interface AuditEntryInput {
   subjectType: string;
   subjectId?: string | null;
   detail?: Record<string, unknown>;
+  /** Where the change came from (client IP), when it came over HTTP. */
+  sourceIp?: string | null;
+}
+
+export interface AuditQuery {
+  limit: number;
+  /** Id of the last entry of the previous page (entries are newest first). */
+  cursor?: string;
+  actor?: string;
+  action?: string;
+  subjectType?: string;
+  subjectId?: string;
+  from?: Date;
+  to?: Date;
 }
 
 export interface AuditEntry extends Required<AuditEntryInput> {
@@ -22,6 +50,7 @@ interface AuditRow {
   subject_type: string;
   subject_id: string | null;
   detail: Record<string, unknown>;
+  source_ip: string | null;
 }
 
 export class AuditRepo {
@@ -36,6 +65,7 @@ export class AuditRepo {
       subject_type: entry.subjectType,
       subject_id: entry.subjectId ?? null,
       detail: JSON.stringify(entry.detail ?? {}),
+      source_ip: entry.sourceIp ?? auditContext.getStore()?.sourceIp ?? null,
     });
     return id;
   }
@@ -48,9 +78,15 @@ export class AuditRepo {
   }
 
   /** Newest first; `cursor` is the id of the last entry of the previous page. */
-  async list(options: { limit: number; cursor?: string }): Promise<AuditEntry[]> {
+  async list(options: AuditQuery): Promise<AuditEntry[]> {
     const q = this.db<AuditRow>('audit_log').orderBy('id', 'desc').limit(options.limit);
     if (options.cursor) q.where('id', '<', options.cursor);
+    if (options.actor) q.where('actor', options.actor);
+    if (options.action) q.where('action', options.action);
+    if (options.subjectType) q.where('subject_type', options.subjectType);
+    if (options.subjectId) q.where('subject_id', options.subjectId);
+    if (options.from) q.where('at', '>=', options.from);
+    if (options.to) q.where('at', '<', options.to);
     const rows = (await q) as AuditRow[];
     return rows.map((r) => ({
       id: r.id,
@@ -60,6 +96,7 @@ export class AuditRepo {
       subjectType: r.subject_type,
       subjectId: r.subject_id,
       detail: r.detail,
+      sourceIp: r.source_ip,
     }));
   }
 }

@@ -1,0 +1,1 @@
+export { rawSelect, type TestBackend, type TestStore, testBackends } from './test-stores.js';
