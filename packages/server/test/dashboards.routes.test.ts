@@ -1,0 +1,305 @@
+import type { Permission } from '@collectflow/server';
+import type { Store } from '@collectflow/store';
+import { rawSelect, testBackends } from '@collectflow/store/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Body, formWith, json, publishForm } from './support/registry-fixtures.js';
+import { type RunningTestApp, startTestApp } from './support/test-app.js';
+
+const loanForm = formWith(
+  'loan',
+  {
+    type: 'object',
+    properties: {
+      status: { type: 'string' },
+      amount: { type: 'string', format: 'decimal' },
+      openedAt: { type: 'string', format: 'date-time' },
+      borrower: { type: 'string' },
+      tags: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  { metadata: { sensitive: ['/borrower'], indexed: ['/status', '/openedAt'], computed: [] } },
+);
+
+const count = (filters: unknown[] = [], extra: Record<string, unknown> = {}) => ({
+  query: { dataset: { form: 'loan' }, measures: [{ id: 'loans', op: 'count' }], filters, ...extra },
+});
+
+const board = (
+  widgetQuery: Record<string, unknown> = count().query,
+  extra: Record<string, unknown> = {},
+) => ({
+  key: 'loans',
+  title: { 'zh-CN': '贷款', en: 'Loans' },
+  filters: [{ id: 'period', type: 'dateRange', label: { 'zh-CN': '期间', en: 'Period' } }],
+  widgets: [
+    {
+      id: 'total',
+      type: 'kpi',
+      title: { 'zh-CN': '笔数', en: 'Loans' },
+      layout: { x: 0, y: 0, w: 3, h: 2 },
+      query: widgetQuery,
+    },
+  ],
+  ...extra,
+});
+
+/**
+ * The dashboards API: definitions and their versions, the editor's ad-hoc query, and the bad input
+ * the issue lists, each answered with a 4xx problem and never with user text in SQL.
+ */
+describe.each(testBackends().map((b) => [b.name, b] as const))('dashboards API on %s', (_n, backend) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let app: RunningTestApp;
+
+  beforeAll(async () => {
+    ({ store, cleanup } = await backend.open());
+    app = await startTestApp(store);
+    await publishForm(app, loanForm);
+    for (const [status, amount, borrower] of [
+      ['OPEN', '100.00', '张三'],
+      ['OPEN', '250.50', '李四'],
+      ['CLOSED', '75', '王五'],
+    ]) {
+      const res = await app.request('/api/forms/loan/records', {
+        method: 'POST',
+        json: { data: { status, amount, borrower, openedAt: '2025-06-02T01:00:00Z', tags: ['a'] } },
+      });
+      expect(res.status).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    await app?.close();
+    await cleanup();
+  });
+
+  const query = (body: unknown, as?: NonNullable<Parameters<RunningTestApp['request']>[1]>['as']) =>
+    app.request('/api/dashboards/query', { method: 'POST', json: body, ...(as ? { as } : {}) });
+  const expectProblem = async (res: Response, status: number, code: string) => {
+    const body = await json(res);
+    expect(res.status, JSON.stringify(body)).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(body).toMatchObject({ status, code });
+    expect(typeof body.detail).toBe('string');
+    return body;
+  };
+  const recordsLeft = async () =>
+    (
+      await rawSelect<{ n: number }>(store, "select count(*)::int as n from records where form_key = 'loan'")
+    )[0]!.n;
+
+  it('the ad-hoc query answers with typed columns and exact decimals', async () => {
+    const res = await query({
+      query: {
+        dataset: { form: 'loan' },
+        dimensions: [{ id: 'status', field: '/status' }],
+        measures: [
+          { id: 'loans', op: 'count' },
+          { id: 'amount', op: 'sum', field: '/amount', format: 'money' },
+        ],
+      },
+    });
+    const body = await json(res);
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.columns).toEqual([
+      { id: 'status', role: 'dimension', type: 'string' },
+      { id: 'loans', role: 'measure', type: 'integer' },
+      { id: 'amount', role: 'measure', type: 'decimal', format: 'money' },
+    ]);
+    // OPEN: 100.00 + 250.50 = 350.50; CLOSED: 75.
+    expect(body.rows).toEqual([
+      ['CLOSED', 1, '75'],
+      ['OPEN', 2, '350.50'],
+    ]);
+  });
+
+  it('a filter value such as a SQL comment is only ever a value: nothing matches and nothing is dropped', async () => {
+    const res = await query(count([{ field: '/status', op: 'eq', value: "'; drop table records; --" }]));
+    const body = await json(res);
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.rows).toEqual([[0]]);
+    const contains = await json(
+      await query(count([{ field: '/status', op: 'contains', value: "%' or '1'='1" }])),
+    );
+    expect(contains.rows).toEqual([[0]]);
+    expect(await recordsLeft()).toBe(3);
+  });
+
+  it('a field that is not in the form’s schema is a 422 naming it, SQL in the name included', async () => {
+    const unknown = await expectProblem(
+      await query({
+        query: { dataset: { form: 'loan' }, measures: [{ id: 's', op: 'sum', field: '/nope' }] },
+      }),
+      422,
+      'dashboards.unknown_field',
+    );
+    expect(unknown.errors).toEqual([
+      expect.objectContaining({
+        pointer: '/query/measures/0/field',
+        message: expect.stringContaining('/nope'),
+      }),
+    ]);
+    const injected = await expectProblem(
+      await query(count([{ field: "/status'; drop table records; --", op: 'eq', value: 'x' }])),
+      422,
+      'dashboards.unknown_field',
+    );
+    expect(injected.errors[0].pointer).toBe('/query/filters/0/field');
+    // A list cannot be a dimension: it has no single value per record.
+    await expectProblem(
+      await query({
+        query: {
+          dataset: { form: 'loan' },
+          dimensions: [{ id: 't', field: '/tags' }],
+          measures: [{ id: 'n', op: 'count' }],
+        },
+      }),
+      422,
+      'dashboards.unknown_field',
+    );
+    expect(await recordsLeft()).toBe(3);
+  });
+
+  it('an unknown measure is a 422: an op that does not exist, or a ratio of a measure that does not', async () => {
+    const op = await expectProblem(
+      await query({
+        query: { dataset: { form: 'loan' }, measures: [{ id: 'm', op: 'median', field: '/amount' }] },
+      }),
+      422,
+      'dashboards.unknown_measure',
+    );
+    expect(op.errors.map((e: Body) => e.pointer)).toContain('/query/measures/0/op');
+    const ratio = await expectProblem(
+      await query({
+        query: {
+          dataset: { form: 'loan' },
+          measures: [
+            { id: 'n', op: 'count' },
+            { id: 'r', op: 'ratio', numerator: 'ghost', denominator: 'n' },
+          ],
+        },
+      }),
+      422,
+      'dashboards.unknown_measure',
+    );
+    expect(ratio.errors[0].pointer).toBe('/query/measures/1/numerator');
+  });
+
+  it('a huge limit is a 422 pointing at it', async () => {
+    const body = await expectProblem(
+      await query(count([], { limit: 1_000_000 })),
+      422,
+      'dashboards.invalid_query',
+    );
+    expect(body.errors.map((e: Body) => e.pointer)).toContain('/query/limit');
+  });
+
+  it('a sensitive field needs sensitive.view, and a form needs its view grant', async () => {
+    const byBorrower = {
+      query: {
+        dataset: { form: 'loan' },
+        dimensions: [{ id: 'who', field: '/borrower' }],
+        measures: [{ id: 'n', op: 'count' }],
+      },
+    };
+    const editor = {
+      permissions: ['records.view', 'records.view_all_teams', 'dashboards.edit'] as Permission[],
+    };
+    await expectProblem(await query(byBorrower, editor), 403, 'dashboards.sensitive_field');
+    expect((await query(byBorrower)).status).toBe(200);
+    const noForms = { permissions: ['dashboards.edit'] as Permission[] };
+    await expectProblem(await query(count(), noForms), 403, 'dashboards.form_forbidden');
+    await expectProblem(
+      await query(count(), { permissions: ['dashboards.view'] as Permission[] }),
+      403,
+      'auth.forbidden',
+    );
+  });
+
+  it('definitions are saved as versions; a save over a newer version is a 409', async () => {
+    const created = await app.request('/api/dashboards/loans', {
+      method: 'PUT',
+      json: { definition: board(), baseVersion: null },
+    });
+    expect(created.status, JSON.stringify(await created.clone().json())).toBe(201);
+    expect(await json(created)).toMatchObject({
+      key: 'loans',
+      version: 1,
+      builtin: false,
+      savedBy: 'user-admin',
+    });
+    const second = await app.request('/api/dashboards/loans', {
+      method: 'PUT',
+      json: {
+        definition: board(count([{ field: '/status', op: 'eq', value: 'OPEN' }]).query),
+        baseVersion: 1,
+      },
+    });
+    expect(second.status).toBe(200);
+    expect((await json(second)).version).toBe(2);
+    await expectProblem(
+      await app.request('/api/dashboards/loans', {
+        method: 'PUT',
+        json: { definition: board(), baseVersion: 1 },
+      }),
+      409,
+      'dashboards.version_conflict',
+    );
+    const versions = await json(await app.request('/api/dashboards/loans/versions'));
+    expect(versions.map((v: Body) => v.version)).toEqual([2, 1]);
+    const first = await json(await app.request('/api/dashboards/loans?version=1'));
+    expect(first.definition.widgets[0].query.filters).toEqual([]);
+    const list = await json(await app.request('/api/dashboards'));
+    expect(list).toEqual([expect.objectContaining({ key: 'loans', latestVersion: 2 })]);
+    // Version 2 counts the open loans only: 2.
+    const data = await json(await app.request('/api/dashboards/loans/data?from=2025-06-01&to=2025-06-30'));
+    expect(data.widgets[0]).toMatchObject({ id: 'total', kpi: { value: 2 }, rows: [[2]] });
+    await expectProblem(await app.request('/api/dashboards/nothing-here'), 404, 'dashboards.not_found');
+  });
+
+  it('a definition that fails its JSON Schema, or whose queries do not fit the forms, is a 422 with pointers', async () => {
+    const radar = board();
+    (radar.widgets[0] as Body).type = 'radar';
+    const schema = await expectProblem(
+      await app.request('/api/dashboards/loans2', {
+        method: 'PUT',
+        json: { definition: { ...radar, key: 'loans2' } },
+      }),
+      422,
+      'dashboards.invalid_definition',
+    );
+    expect(schema.errors.map((e: Body) => e.pointer)).toContain('/definition/widgets/0/type');
+    const grid = board(count().query);
+    (grid.widgets[0] as Body).layout = { x: 10, y: 0, w: 4, h: 2 };
+    const wide = await expectProblem(
+      await app.request('/api/dashboards/loans', { method: 'PUT', json: { definition: grid } }),
+      422,
+      'dashboards.invalid_definition',
+    );
+    expect(wide.errors[0].pointer).toBe('/definition/widgets/0/layout');
+    const field = await expectProblem(
+      await app.request('/api/dashboards/loans', {
+        method: 'PUT',
+        json: {
+          definition: board({
+            dataset: { form: 'loan' },
+            measures: [{ id: 's', op: 'sum', field: '/principal' }],
+          }),
+        },
+      }),
+      422,
+      'dashboards.unknown_field',
+    );
+    expect(field.errors[0].pointer).toBe('/definition/widgets/0/query/measures/0/field');
+    await expectProblem(
+      await app.request('/api/dashboards/other', { method: 'PUT', json: { definition: board() } }),
+      422,
+      'dashboards.key_mismatch',
+    );
+    await expectProblem(
+      await app.request('/api/dashboards/loans/data?from=2025-13-01&to=2025-06-30'),
+      422,
+      'dashboards.invalid_filter',
+    );
+  });
+});
