@@ -1,0 +1,12 @@
+export type { CodegenOptions, GeneratedTypes } from './commands/codegen.command.js';
+export { codegen, parseCodegenArgs } from './commands/codegen.command.js';
+export { migrate } from './commands/migrate.command.js';
+export type { SeedArgs } from './commands/seed.command.js';
+export { ProgressLine, parseSeedArgs, seed } from './commands/seed.command.js';
+export type { StartedServer } from './commands/start.command.js';
+export { start } from './commands/start.command.js';
+export type { DefinitionFile, LoadReport, PreparedDefinitions } from './definitions/definitions.loader.js';
+export { loadDefinitions, prepareDefinitions, readDefinitions } from './definitions/definitions.loader.js';
+export type { DemoSeedReport } from './definitions/demo.seeder.js';
+export type { RuntimeConfig } from './runtime.config.js';
+export { runtimeConfigFromEnv } from './runtime.config.js';

@@ -1,0 +1,197 @@
+import { ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, type ReactNode, Suspense } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { SessionProvider, useSession } from './auth/session.context';
+import { LocaleProvider, useLocale } from './i18n/locale.context';
+import { AppShell } from './shell/app-shell';
+import { ToastProvider } from './shell/toast';
+import './app.css';
+
+// Every work page is its own chunk: the task-form route loads the shell, the form renderer and
+// nothing of the admin pages, the case workspace or the records tables.
+const LoginPage = lazy(() => import('./auth/login.page'));
+const HomePage = lazy(() => import('./pages/home.page'));
+const NotFoundPage = lazy(() => import('./pages/not-found.page'));
+const InboxPage = lazy(() => import('./pages/inbox.page'));
+const TaskPage = lazy(() => import('./pages/task.page'));
+const FormsPage = lazy(() => import('./pages/forms.page'));
+const RecordsPage = lazy(() => import('./pages/records.page'));
+const RecordPage = lazy(() => import('./pages/record.page'));
+const CasePage = lazy(() => import('./pages/case.page'));
+const UsersPage = lazy(() => import('./pages/admin/users.page'));
+const RolesPage = lazy(() => import('./pages/admin/roles.page'));
+const TeamsPage = lazy(() => import('./pages/admin/teams.page'));
+const AuditPage = lazy(() => import('./pages/admin/audit.page'));
+
+const ANTD_LOCALES = { 'zh-CN': zhCN, en: enUS } as const;
+
+function Loading() {
+  const { t } = useLocale();
+  return (
+    <div className="cf-loading" role="status">
+      <Spin description={t('loading')} />
+    </div>
+  );
+}
+
+function Page({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
+
+function Gate() {
+  const { state } = useSession();
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'anonymous')
+    return (
+      <Page>
+        <LoginPage expired={state.expired} />
+      </Page>
+    );
+  return (
+    <AppShell>
+      <Routes>
+        <Route
+          path="/"
+          element={
+            <Page>
+              <HomePage />
+            </Page>
+          }
+        />
+        <Route
+          path="/inbox"
+          element={
+            <Page>
+              <InboxPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/tasks/:id"
+          element={
+            <Page>
+              <TaskPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/forms"
+          element={
+            <Page>
+              <FormsPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/forms/:key/records"
+          element={
+            <Page>
+              <RecordsPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/forms/:key/new"
+          element={
+            <Page>
+              <RecordPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/records/:id"
+          element={
+            <Page>
+              <RecordPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/cases"
+          element={
+            <Page>
+              <RecordsPage formKey="debt-case" />
+            </Page>
+          }
+        />
+        <Route
+          path="/cases/:id"
+          element={
+            <Page>
+              <CasePage />
+            </Page>
+          }
+        />
+        <Route
+          path="/admin/users"
+          element={
+            <Page>
+              <UsersPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/admin/roles"
+          element={
+            <Page>
+              <RolesPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/admin/teams"
+          element={
+            <Page>
+              <TeamsPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/admin/audit"
+          element={
+            <Page>
+              <AuditPage />
+            </Page>
+          }
+        />
+        <Route
+          path="*"
+          element={
+            <Page>
+              <NotFoundPage />
+            </Page>
+          }
+        />
+      </Routes>
+    </AppShell>
+  );
+}
+
+function Themed() {
+  const { locale } = useLocale();
+  return (
+    <ConfigProvider
+      locale={ANTD_LOCALES[locale]}
+      theme={{ token: { colorPrimary: '#1f5fbf' } }}
+      button={{ autoInsertSpace: false }}
+    >
+      <ToastProvider>
+        <SessionProvider>
+          <BrowserRouter>
+            <Gate />
+          </BrowserRouter>
+        </SessionProvider>
+      </ToastProvider>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <LocaleProvider>
+      <Themed />
+    </LocaleProvider>
+  );
+}

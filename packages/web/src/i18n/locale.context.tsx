@@ -1,0 +1,79 @@
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { setRequestLocale } from '../api/client';
+import { format, type Locale, type MessageKey, messages } from './messages';
+
+interface LocaleContextValue {
+  locale: Locale;
+  setLocale(locale: Locale): void;
+  t(key: MessageKey, params?: Record<string, string | number>): string;
+  /** Dates and times in the user's zone and language. */
+  formatDateTime(value: string | Date | null | undefined): string;
+  formatDate(value: string | null | undefined): string;
+  formatMoney(value: unknown, currency?: string): string;
+}
+
+const LocaleContext = createContext<LocaleContextValue | null>(null);
+const STORAGE_KEY = 'collectflow.locale';
+
+function initialLocale(): Locale {
+  const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
+  if (saved === 'en' || saved === 'zh-CN') return saved;
+  return globalThis.navigator?.language?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+function applyLocale(locale: Locale) {
+  document.documentElement.lang = locale;
+  dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
+  setRequestLocale(locale);
+}
+
+export function LocaleProvider({ children }: { children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(() => {
+    const first = initialLocale();
+    applyLocale(first);
+    return first;
+  });
+  const setLocale = useCallback((next: Locale) => {
+    applyLocale(next);
+    setLocaleState(next);
+    globalThis.localStorage?.setItem(STORAGE_KEY, next);
+  }, []);
+  useEffect(() => applyLocale(locale), [locale]);
+  const value = useMemo<LocaleContextValue>(() => {
+    const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+    const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+    return {
+      locale,
+      setLocale,
+      t: (key, params) => format(messages[locale][key], params),
+      formatDateTime: (v) => {
+        if (!v) return '';
+        const d = v instanceof Date ? v : new Date(v);
+        return Number.isNaN(d.getTime()) ? String(v) : dateTime.format(d);
+      },
+      formatDate: (v) => {
+        if (!v) return '';
+        const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+        return Number.isNaN(d.getTime()) ? v : date.format(d);
+      },
+      formatMoney: (v, currency) => {
+        if (v === undefined || v === null || v === '') return '';
+        const text = String(v);
+        // Decimal strings are shown as they are (no float rounding), with grouping added.
+        const match = /^(-?)(\d+)(\.\d+)?$/.exec(text);
+        if (!match) return text;
+        const grouped = (match[2] ?? '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+        return `${currency ? `${currency} ` : ''}${match[1]}${grouped}${match[3] ?? ''}`;
+      },
+    };
+  }, [locale, setLocale]);
+  return <LocaleContext.Provider value={value}>{children}</LocaleContext.Provider>;
+}
+
+export function useLocale(): LocaleContextValue {
+  const value = useContext(LocaleContext);
+  if (!value) throw new Error('useLocale outside LocaleProvider');
+  return value;
+}
