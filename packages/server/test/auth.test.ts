@@ -151,6 +151,40 @@ describe.each(testBackends().map((b) => [b.name, b] as const))(
       expect((await login('li.lei', 'initial password')).status).toBe(200);
     });
 
+    it('a role with grants on one form and one process shows them in /api/auth/me; an unknown grant is refused', async () => {
+      const admin = await sessionOf(await login('admin', ADMIN_PASSWORD));
+      const role = {
+        name: { 'zh-CN': '外访员', en: 'Field agent' },
+        permissions: ['tasks.work'],
+        formGrants: { 'contact-attempt': ['view', 'create'] },
+        processGrants: { 'field-visit': ['start'] },
+      };
+      const bad = await as(admin, '/api/roles/field-agent', {
+        method: 'PUT',
+        json: { ...role, processGrants: { 'field-visit': ['fly'] } },
+      });
+      expect(bad.status).toBe(422);
+      expect((await bad.json()).errors[0]).toMatchObject({ pointer: '/processGrants' });
+      expect((await as(admin, '/api/roles/field-agent', { method: 'PUT', json: role })).status).toBe(200);
+      await as(admin, '/api/users', {
+        method: 'POST',
+        json: {
+          username: 'wu.gang',
+          displayName: '吴刚',
+          password: 'initial password',
+          roles: ['field-agent'],
+        },
+      });
+      const agent = await sessionOf(await login('wu.gang', 'initial password'));
+      const me = await (await as(agent, '/api/auth/me')).json();
+      expect(me).toMatchObject({
+        roles: ['field-agent'],
+        permissions: ['tasks.work'],
+        formGrants: { 'contact-attempt': ['view', 'create'] },
+        processGrants: { 'field-visit': ['start'] },
+      });
+    });
+
     it('a password change needs the current password, checks the policy and ends other sessions', async () => {
       const first = await sessionOf(await login('li.lei', 'initial password'));
       const second = await sessionOf(await login('li.lei', 'initial password'));

@@ -51,6 +51,7 @@ const POLICY: Record<string, readonly string[] | 'public' | 'login'> = {
   publishForm: ['forms.design'],
   createRecord: ['records.create'],
   listRecords: ['records.view'],
+  exportRecords: ['records.view'],
   getRecord: ['records.view'],
   updateRecord: ['records.edit'],
   deployProcess: ['process.deploy'],

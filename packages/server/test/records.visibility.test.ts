@@ -96,6 +96,57 @@ describe.each(testBackends().map((b) => [b.name, b] as const))('record-level rul
     expect(asLiaison.data.idNumber).toMatch(/002X$/);
   });
 
+  it('the CSV export holds what the list shows the caller (team rows, masked fields) and is audited', async () => {
+    const download = async (as: typeof liaisonA, query = '') => {
+      const res = await app.request(`/api/forms/debtor/records/export.csv${query}`, {
+        as,
+        headers: { 'accept-language': 'en' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(res.headers.get('content-disposition')).toMatch(
+        /attachment; filename="debtor-\d{4}-\d{2}-\d{2}\.csv"/,
+      );
+      return (await res.text())
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
+    };
+    const [header, ...rows] = await download(liaisonB);
+    expect(header).toContain('"Case number"');
+    expect(header).toContain('"ID number"');
+    // Liaison B sees the case assigned to them and team B's own (given to B above), never team
+    // A's; the ID number is masked as in the API.
+    expect(rows).toHaveLength(2);
+    expect(rows.some((r) => r.includes(assignedToBId))).toBe(true);
+    expect(rows.some((r) => r.includes(teamAId))).toBe(false);
+    expect(rows.join('\n')).not.toContain('11010519491231002X');
+    const managerRows = (await download(manager, '?filter=/caseNo:eq:DC-20240001')).slice(1);
+    expect(managerRows).toHaveLength(1);
+    expect(managerRows[0]).toContain('11010519491231002X');
+
+    const exports = await store.transaction((tx) => tx.audit.list({ limit: 10, action: 'records.exported' }));
+    expect(exports.map((e) => e.actor).sort()).toEqual(['liaison-b', 'manager-1']);
+    expect(exports.find((e) => e.actor === 'manager-1')).toMatchObject({
+      subjectType: 'form',
+      subjectId: 'debtor',
+      detail: { rows: 1, truncated: false, filter: '/caseNo:eq:DC-20240001' },
+    });
+  });
+
+  it('an export with a filter that does not fit the form is a 422 and leaves no audit entry', async () => {
+    const before = (
+      await store.transaction((tx) => tx.audit.list({ limit: 100, action: 'records.exported' }))
+    ).length;
+    const res = await app.request('/api/forms/debtor/records/export.csv?filter=/nope:eq:1', { as: manager });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    const after = (await store.transaction((tx) => tx.audit.list({ limit: 100, action: 'records.exported' })))
+      .length;
+    expect(after).toBe(before);
+    expect((await app.request('/api/forms/nope/records/export.csv', { as: manager })).status).toBe(404);
+  });
+
   it('every record change is audited with who and from where', async () => {
     const entries = await store.transaction((tx) => tx.audit.list({ limit: 10, action: 'record.created' }));
     const mine = entries.find((e) => e.subjectId === teamAId);

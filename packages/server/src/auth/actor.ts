@@ -53,6 +53,41 @@ export function requireSomeFormPermission(actor: Actor, action: FormAction): voi
   requirePermission(actor, FORM_ACTION_PERMISSION[action]);
 }
 
+export type ProcessAction = 'deploy' | 'start' | 'administer';
+const PROCESS_ACTION_PERMISSION: Record<ProcessAction, Permission> = {
+  deploy: 'process.deploy',
+  start: 'process.start',
+  administer: 'process.admin',
+};
+
+/** A coarse permission covers every process; a role's process grant covers one process key. */
+export function canOnProcess(actor: Actor, processKey: string, action: ProcessAction): boolean {
+  return (
+    can(actor, PROCESS_ACTION_PERMISSION[action]) ||
+    actor.processGrants?.[processKey]?.includes(action) === true
+  );
+}
+
+export function requireProcessPermission(actor: Actor, processKey: string, action: ProcessAction): void {
+  if (!canOnProcess(actor, processKey, action)) {
+    throw new DomainError(
+      'auth.forbidden',
+      'forbidden',
+      `you may not ${action} the process "${processKey}"`,
+      {
+        hint: 'ask an administrator for a role that grants it',
+      },
+    );
+  }
+}
+
+/** Whether the actor may `action` on at least one process (the key is known only later). */
+export function requireSomeProcessPermission(actor: Actor, action: ProcessAction): void {
+  if (can(actor, PROCESS_ACTION_PERMISSION[action])) return;
+  if (Object.values(actor.processGrants ?? {}).some((g) => g.includes(action))) return;
+  requirePermission(actor, PROCESS_ACTION_PERMISSION[action]);
+}
+
 /** Coarse permissions; per-form and per-process grants refine them where the routes need it. */
 export const PERMISSIONS = [
   'forms.design',

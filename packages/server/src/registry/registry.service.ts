@@ -14,6 +14,7 @@ import {
 } from '@collectflow/schema';
 import type { FormContent, FormVersionRecord, RecordRecord, Store, StoreTx } from '@collectflow/store';
 import { type Actor, can, canOnForm } from '../auth/actor.js';
+import { csvDocument } from '../http/csv.js';
 import { definitionError, definitionFromBody, invalidBody } from './definition.input.js';
 import { formRefsIn, loadFormRefClosure, resolverOver } from './form-refs.loader.js';
 import { parsePointer, valueAt } from './json-pointer.js';
@@ -24,6 +25,7 @@ import {
   parseRecordQuery,
   type RecordListParams,
 } from './record-query.parser.js';
+import { csvColumnsOf, csvHeaderOf, csvRowOf } from './records.csv.js';
 import {
   type FormDraftView,
   type FormSummaryView,
@@ -525,6 +527,47 @@ export class FormRegistryService {
       },
       { readOnly: true },
     );
+  }
+
+  /**
+   * The records the actor may see that match `params`, as CSV, masked exactly as the list is
+   * (it pages through listRecords). Capped at `maxRows`; the export is audited with its filter.
+   */
+  async exportRecords(
+    key: string,
+    params: Omit<RecordListParams, 'limit' | 'cursor'>,
+    actor: Actor,
+    locale: Locale,
+    options: { maxRows: number },
+  ): Promise<{ csv: string; rows: number; truncated: boolean }> {
+    const columns = csvColumnsOf((await this.getVersion(key, 'latest')).schema, locale);
+    const rows: unknown[][] = [];
+    let cursor: string | null = null;
+    let truncated = false;
+    do {
+      const limit = Math.min(200, options.maxRows - rows.length);
+      const page: { items: RecordView[]; nextCursor: string | null } = await this.listRecords(
+        key,
+        { ...params, limit: String(limit), ...(cursor ? { cursor } : {}) },
+        actor,
+      );
+      for (const record of page.items) rows.push(csvRowOf(record, columns));
+      cursor = page.nextCursor;
+      if (cursor && rows.length >= options.maxRows) {
+        truncated = true;
+        break;
+      }
+    } while (cursor);
+    await this.store.transaction((tx) =>
+      tx.audit.append({
+        actor: actor.userId,
+        action: 'records.exported',
+        subjectType: 'form',
+        subjectId: key,
+        detail: { rows: rows.length, truncated, filter: params.filter ?? null, sort: params.sort ?? null },
+      }),
+    );
+    return { csv: csvDocument(csvHeaderOf(columns, locale), rows), rows: rows.length, truncated };
   }
 
   // ---- internals ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { DomainError } from '@collectflow/schema';
 import type { AuditEntry, AuditQuery, Store } from '@collectflow/store';
 import { type Request, Router } from 'express';
 import { actorOf, requirePermission } from '../auth/actor.js';
+import { csvDocument } from '../http/csv.js';
 import type { OpenApiDocument } from '../openapi/openapi.document.js';
 
 const FILTERS = ['actor', 'action', 'subjectType', 'subjectId'] as const;
@@ -25,13 +26,6 @@ function query(req: Request, maxLimit: number): AuditQuery {
   }
   return out;
 }
-
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  // Neutralise spreadsheet formulas (CSV injection) and quote everything.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return `"${safe.replaceAll('"', '""')}"`;
-};
 
 /** The append-only audit log: a filtered, paged view and a CSV export, for admins and managers. */
 export function auditRoutes(openapi: OpenApiDocument, deps: { store: Store }): Router {
@@ -105,14 +99,19 @@ export function auditRoutes(openapi: OpenApiDocument, deps: { store: Store }): R
       return rows;
     });
     const header = ['id', 'at', 'actor', 'action', 'subjectType', 'subjectId', 'sourceIp', 'detail'];
-    const lines = items.map((e) =>
-      [e.id, e.at.toISOString(), e.actor, e.action, e.subjectType, e.subjectId, e.sourceIp, e.detail]
-        .map(csvCell)
-        .join(','),
-    );
+    const rows = items.map((e) => [
+      e.id,
+      e.at.toISOString(),
+      e.actor,
+      e.action,
+      e.subjectType,
+      e.subjectId,
+      e.sourceIp,
+      e.detail,
+    ]);
     res.type('text/csv; charset=utf-8');
     res.setHeader('content-disposition', 'attachment; filename="audit.csv"');
-    res.send(`\uFEFF${[header.join(','), ...lines].join('\r\n')}\r\n`);
+    res.send(csvDocument(header, rows));
   });
 
   return router;

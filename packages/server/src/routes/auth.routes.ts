@@ -19,6 +19,8 @@ export function actorJson(actor: Actor) {
     groups: actor.groups,
     teamIds: actor.teamIds,
     permissions: [...actor.permissions].sort(),
+    formGrants: actor.formGrants ?? {},
+    processGrants: actor.processGrants ?? {},
   };
 }
 
@@ -39,6 +41,16 @@ export function authRoutes(openapi: OpenApiDocument, deps: AuthRoutesDeps): Rout
       groups: { type: 'array', items: { type: 'string' } },
       teamIds: { type: 'array', items: { type: 'string' } },
       permissions: { type: 'array', items: { enum: [...PERMISSIONS] } },
+      formGrants: {
+        type: 'object',
+        description: 'rights on single forms beyond the permissions: { formKey: [view|create|edit|design] }',
+        additionalProperties: { type: 'array', items: { type: 'string' } },
+      },
+      processGrants: {
+        type: 'object',
+        description: 'rights on single processes: { processKey: [deploy|start|administer] }',
+        additionalProperties: { type: 'array', items: { type: 'string' } },
+      },
       mustChangePassword: { type: 'boolean' },
       csrfToken: { type: ['string', 'null'], description: `echo in the ${CSRF_HEADER} header on writes` },
     },

@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import { actorOf, requirePermission } from '../auth/actor.js';
+import { actorOf, requireProcessPermission, requireSomeProcessPermission } from '../auth/actor.js';
 import { HttpProblem, problem } from '../http/problem.js';
 import type { OpenApiDocument } from '../openapi/openapi.document.js';
 import { DeploymentRejected } from '../runtime/deployment.service.js';
@@ -100,7 +100,7 @@ export function deploymentRoutes(openapi: OpenApiDocument, deps: { runtime: Proc
     express.raw({ type: XML_TYPES, limit: deployments.maxBytes }),
     async (req, res) => {
       const actor = actorOf(req);
-      requirePermission(actor, 'process.deploy');
+      requireSomeProcessPermission(actor, 'deploy');
       if (!Buffer.isBuffer(req.body)) {
         throw new HttpProblem(
           problem(415, 'deployment.not_xml', 'send the BPMN file as the request body', {
@@ -110,7 +110,10 @@ export function deploymentRoutes(openapi: OpenApiDocument, deps: { runtime: Proc
       }
       const dryRun = req.query.dryRun === 'true' || req.query.dryRun === '1';
       try {
-        const outcome = await deployments.deploy(req.body, actor.userId, { dryRun });
+        const outcome = await deployments.deploy(req.body, actor.userId, {
+          dryRun,
+          authorize: (processKey) => requireProcessPermission(actor, processKey, 'deploy'),
+        });
         res.status(outcome.deployment && !outcome.unchanged ? 201 : 200).json({
           deployment: outcome.deployment,
           unchanged: outcome.unchanged,

@@ -1,5 +1,10 @@
 import { Router } from 'express';
-import { actorOf, requirePermission } from '../auth/actor.js';
+import {
+  actorOf,
+  requirePermission,
+  requireProcessPermission,
+  requireSomeProcessPermission,
+} from '../auth/actor.js';
 import type { OpenApiDocument } from '../openapi/openapi.document.js';
 import type { ProcessRuntime } from '../runtime/process.runtime.js';
 import {
@@ -83,8 +88,11 @@ export function incidentRoutes(openapi: OpenApiDocument, deps: { runtime: Proces
   });
   router.post('/api/incidents/:id/retry', async (req, res) => {
     const actor = actorOf(req);
-    requirePermission(actor, 'process.admin');
-    res.json(incidentJson(await incidents.retry(idParam(req, 'id', 'incident'), actor.userId)));
+    requireSomeProcessPermission(actor, 'administer');
+    const authorize = (processKey: string) => requireProcessPermission(actor, processKey, 'administer');
+    res.json(
+      incidentJson(await incidents.retry(idParam(req, 'id', 'incident'), actor.userId, { authorize })),
+    );
   });
 
   openapi.operation('post', '/api/incidents/:id/resolve', {
@@ -117,7 +125,7 @@ export function incidentRoutes(openapi: OpenApiDocument, deps: { runtime: Proces
   });
   router.post('/api/incidents/:id/resolve', async (req, res) => {
     const actor = actorOf(req);
-    requirePermission(actor, 'process.admin');
+    requireSomeProcessPermission(actor, 'administer');
     const body = objectBody(req);
     const output = optionalObject(body, 'output');
     const error = body.error;
@@ -127,19 +135,24 @@ export function incidentRoutes(openapi: OpenApiDocument, deps: { runtime: Proces
     ) {
       throw badRequest('/error', 'error must be an object with a code');
     }
-    const resolved = await incidents.resolve(idParam(req, 'id', 'incident'), actor.userId, {
-      ...(output ? { output } : {}),
-      ...(error
-        ? {
-            error: {
-              code: (error as { code: string }).code,
-              ...(typeof (error as { message?: unknown }).message === 'string'
-                ? { message: (error as { message: string }).message }
-                : {}),
-            },
-          }
-        : {}),
-    });
+    const resolved = await incidents.resolve(
+      idParam(req, 'id', 'incident'),
+      actor.userId,
+      {
+        ...(output ? { output } : {}),
+        ...(error
+          ? {
+              error: {
+                code: (error as { code: string }).code,
+                ...(typeof (error as { message?: unknown }).message === 'string'
+                  ? { message: (error as { message: string }).message }
+                  : {}),
+              },
+            }
+          : {}),
+      },
+      { authorize: (key) => requireProcessPermission(actor, key, 'administer') },
+    );
     res.json(incidentJson(resolved));
   });
   return router;

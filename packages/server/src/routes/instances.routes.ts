@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { actorOf, requirePermission } from '../auth/actor.js';
+import { actorOf, requireProcessPermission, requireSomeProcessPermission } from '../auth/actor.js';
 import type { OpenApiDocument } from '../openapi/openapi.document.js';
 import type { ProcessRuntime } from '../runtime/process.runtime.js';
 import {
@@ -67,7 +67,7 @@ export function instanceRoutes(openapi: OpenApiDocument, deps: { runtime: Proces
   });
   router.post('/api/instances', async (req, res) => {
     const actor = actorOf(req);
-    requirePermission(actor, 'process.start');
+    requireSomeProcessPermission(actor, 'start');
     const body = objectBody(req);
     const deploymentId = optionalString(body, 'deploymentId', 36);
     if (deploymentId !== undefined && !UUID.test(deploymentId)) {
@@ -89,6 +89,7 @@ export function instanceRoutes(openapi: OpenApiDocument, deps: { runtime: Proces
         variables: variables ?? {},
       },
       actor.userId,
+      { authorize: (key) => requireProcessPermission(actor, key, 'start') },
     );
     res.status(201).json({ ...started, instance: instanceJson(started.instance) });
   });

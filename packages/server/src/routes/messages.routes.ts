@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { actorOf, requirePermission } from '../auth/actor.js';
+import { actorOf, requireProcessPermission, requireSomeProcessPermission } from '../auth/actor.js';
 import type { OpenApiDocument } from '../openapi/openapi.document.js';
 import type { ProcessRuntime } from '../runtime/process.runtime.js';
 import { badRequest, objectBody, optionalObject, optionalString, UUID } from '../runtime/runtime.http.js';
@@ -69,7 +69,7 @@ export function messageRoutes(openapi: OpenApiDocument, deps: { runtime: Process
   });
   router.post('/api/messages', async (req, res) => {
     const actor = actorOf(req);
-    requirePermission(actor, 'process.start');
+    requireSomeProcessPermission(actor, 'start');
     const body = objectBody(req);
     const name = optionalString(body, 'name');
     if (name === undefined) throw badRequest('/name', 'name is required');
@@ -103,6 +103,7 @@ export function messageRoutes(openapi: OpenApiDocument, deps: { runtime: Process
         ...(ttl !== undefined ? { bufferTtlSeconds: ttl as number } : {}),
       },
       actor.userId,
+      { authorize: (key) => requireProcessPermission(actor, key, 'start') },
     );
     res.status(outcome.outcome === 'buffered' ? 202 : 200).json(outcome);
   });

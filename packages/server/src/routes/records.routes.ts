@@ -19,6 +19,9 @@ export interface RecordsRoutesDeps {
   schemas: RegistrySchemas;
 }
 
+/** An export beyond this is a job for the reporting database, not a browser download. */
+const MAX_EXPORT_ROWS = 50_000;
+
 const KEY = pathParam('key', 'form key (slug)');
 const ID = pathParam('id', 'record id (UUIDv7)');
 
@@ -110,6 +113,60 @@ export function recordsRoutes(openapi: OpenApiDocument, deps: RecordsRoutesDeps)
       if (value !== undefined) params[name] = value;
     }
     res.json(await registry.listRecords(req.params.key, params, actor));
+  });
+
+  openapi.operation('get', '/api/forms/:key/records/export.csv', {
+    operationId: 'exportRecords',
+    summary: 'The filtered records as CSV, sensitive fields masked as in the list; the export is audited',
+    tags,
+    parameters: [
+      KEY,
+      {
+        name: 'filter',
+        in: 'query',
+        required: false,
+        style: 'form',
+        explode: true,
+        description: 'as for the list',
+        schema: { type: 'array', items: { type: 'string' } },
+      },
+      queryParam('sort', 'as for the list'),
+      queryParam('formVersion', 'only records validated against this version', { type: 'integer' }),
+      queryParam('ownerTeamId', 'only records owned by this team'),
+      queryParam('assigneeId', 'only records assigned to this user'),
+      ACCEPT_LANGUAGE,
+    ],
+    responses: {
+      '200': {
+        description: `CSV (UTF-8 with BOM), at most ${MAX_EXPORT_ROWS} rows; x-collectflow-truncated: true when there were more`,
+        contentType: 'text/csv',
+      },
+      '403': { description: 'no view right on the form' },
+      '404': { description: 'no such form' },
+      '422': { description: 'a filter or sort that does not fit the form' },
+    },
+  });
+  router.get('/api/forms/:key/records/export.csv', async (req, res) => {
+    const actor = actorOf(req);
+    requireFormPermission(actor, req.params.key, 'view');
+    const params: Omit<RecordListParams, 'limit' | 'cursor'> = {};
+    const filter = req.query.filter;
+    if (typeof filter === 'string' || (Array.isArray(filter) && filter.every((f) => typeof f === 'string'))) {
+      params.filter = filter as string | string[];
+    }
+    for (const name of ['sort', 'formVersion', 'ownerTeamId', 'assigneeId'] as const) {
+      const value = queryString(req, name);
+      if (value !== undefined) params[name] = value;
+    }
+    const out = await registry.exportRecords(req.params.key, params, actor, localeOf(req), {
+      maxRows: MAX_EXPORT_ROWS,
+    });
+    const day = new Date().toISOString().slice(0, 10);
+    res.type('text/csv; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="${req.params.key}-${day}.csv"`);
+    res.setHeader('x-collectflow-truncated', String(out.truncated));
+    res.setHeader('cache-control', 'no-store');
+    res.send(out.csv);
   });
 
   openapi.operation('get', '/api/records/:id', {

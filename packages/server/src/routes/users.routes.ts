@@ -26,6 +26,12 @@ const localized = (v: unknown) =>
   Object.values(v).every((s) => typeof s === 'string');
 
 /** Users, roles and teams: administration. */
+/** What a role may grant on one form or one process (see canOnForm, canOnProcess). */
+const GRANT_ACTIONS: Record<'formGrants' | 'processGrants', readonly unknown[]> = {
+  formGrants: ['view', 'create', 'edit', 'design'],
+  processGrants: ['deploy', 'start', 'administer'],
+};
+
 export function userRoutes(openapi: OpenApiDocument, deps: { store: Store }): Router {
   const router = Router();
   const { store } = deps;
@@ -291,15 +297,19 @@ export function userRoutes(openapi: OpenApiDocument, deps: { store: Store }): Ro
         pointer: '/permissions',
         message: `permissions must be a list of: ${PERMISSIONS.join(', ')}`,
       });
-    for (const field of ['formGrants', 'processGrants'] as const) {
+    for (const [field, actions] of Object.entries(GRANT_ACTIONS)) {
       const v = b[field];
       if (
         v !== undefined &&
         (typeof v !== 'object' ||
           v === null ||
-          Object.values(v).some((g) => !Array.isArray(g) || g.some((x) => typeof x !== 'string')))
+          Array.isArray(v) ||
+          Object.values(v).some((g) => !Array.isArray(g) || g.some((x) => !actions.includes(x))))
       )
-        errors.push({ pointer: `/${field}`, message: `${field} must map keys to lists of grants` });
+        errors.push({
+          pointer: `/${field}`,
+          message: `${field} must map keys to lists of: ${actions.join(', ')}`,
+        });
     }
     if (errors.length) throw invalid('roles.invalid', errors);
     const saved = await store.transaction(async (tx) => {

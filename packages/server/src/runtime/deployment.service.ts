@@ -3,7 +3,7 @@ import { type Clock, type LintProblem, MAX_BPMN_BYTES, parseAndLint } from '@col
 import type { DeploymentRecord, Store } from '@collectflow/store';
 import { v7 as uuidv7 } from 'uuid';
 import { RuntimeError } from './runtime.errors.js';
-import type { FormCatalog, GroupCatalog } from './runtime.ports.js';
+import type { FormCatalog, GroupCatalog, ProcessAuthorizer } from './runtime.ports.js';
 
 export interface DeployOutcome {
   deployment: DeploymentRecord | null;
@@ -60,7 +60,7 @@ export class DeploymentService {
   async deploy(
     source: Uint8Array,
     actor: string,
-    options: { dryRun?: boolean } = {},
+    options: { dryRun?: boolean; authorize?: ProcessAuthorizer } = {},
   ): Promise<DeployOutcome> {
     const knownGroups = [...(await this.deps.groups.knownGroups())];
     const { definition, problems } = await parseAndLint(source, {
@@ -70,6 +70,7 @@ export class DeploymentService {
       maxBytes: this.maxBytes,
     });
     if (!definition) throw new DeploymentRejected(problems);
+    options.authorize?.(definition.processKey);
     if (options.dryRun) return { deployment: null, problems, unchanged: false };
 
     const sha256 = createHash('sha256').update(source).digest('hex');

@@ -1,6 +1,7 @@
 import type { Clock, Variables } from '@collectflow/engine';
 import type { IncidentRecord, IncidentStatusValue, Store } from '@collectflow/store';
 import { RuntimeError } from './runtime.errors.js';
+import type { ProcessAuthorizer } from './runtime.ports.js';
 import type { SchedulerWork, StepExecutor } from './step.executor.js';
 
 export interface ResolveIncidentInput {
@@ -37,7 +38,11 @@ export class IncidentService {
   }
 
   /** The failed job runs again with a fresh retry budget; the incident is resolved as retried. */
-  async retry(id: string, actor: string): Promise<IncidentRecord> {
+  async retry(
+    id: string,
+    actor: string,
+    options: { authorize?: ProcessAuthorizer } = {},
+  ): Promise<IncidentRecord> {
     const result = await this.deps.store.transaction(async (tx) => {
       const peek = await tx.incidents.get(id);
       if (!peek) throw notFound(id);
@@ -45,6 +50,7 @@ export class IncidentService {
       const instance = await tx.instances.lock(peek.instanceId);
       const incident = await tx.incidents.getForUpdate(id);
       if (!incident || !instance) throw notFound(id);
+      options.authorize?.(instance.processKey);
       if (incident.status !== 'open') throw notOpen(incident);
       const job = incident.jobId ? await tx.jobs.getForUpdate(incident.jobId) : undefined;
       if (!job) {
@@ -73,6 +79,13 @@ export class IncidentService {
           data: { incidentId: id, jobId: job.id },
         },
       ]);
+      await tx.audit.append({
+        actor,
+        action: 'incident.retry',
+        subjectType: 'incident',
+        subjectId: id,
+        detail: { instanceId: instance.id, elementId: incident.elementId, jobId: job.id },
+      });
       return (await tx.incidents.get(id))!;
     });
     this.deps.onWork();
@@ -83,13 +96,19 @@ export class IncidentService {
    * Resolves by hand. A failed service call is completed with `output` (or failed with `error`)
    * and the flow moves on; a failed instance's incident is only acknowledged.
    */
-  async resolve(id: string, actor: string, input: ResolveIncidentInput): Promise<IncidentRecord> {
+  async resolve(
+    id: string,
+    actor: string,
+    input: ResolveIncidentInput,
+    options: { authorize?: ProcessAuthorizer } = {},
+  ): Promise<IncidentRecord> {
     const result = await this.deps.store.transaction(async (tx) => {
       const peek = await tx.incidents.get(id);
       if (!peek) throw notFound(id);
       const instance = await tx.instances.lock(peek.instanceId);
       const incident = await tx.incidents.getForUpdate(id);
       if (!incident || !instance) throw notFound(id);
+      options.authorize?.(instance.processKey);
       if (incident.status !== 'open') throw notOpen(incident);
       const now = this.deps.clock.now();
       const job = incident.jobId ? await tx.jobs.getForUpdate(incident.jobId) : undefined;
@@ -154,6 +173,17 @@ export class IncidentService {
           },
         ]);
       }
+      await tx.audit.append({
+        actor,
+        action: 'incident.resolve',
+        subjectType: 'incident',
+        subjectId: id,
+        detail: {
+          instanceId: instance.id,
+          elementId: incident.elementId,
+          outcome: job ? (input.error ? 'bpmn_error' : 'completed') : 'acknowledged',
+        },
+      });
       return (await tx.incidents.get(id))!;
     });
     this.deps.onWork();

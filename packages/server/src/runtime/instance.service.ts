@@ -13,6 +13,7 @@ import type {
   TaskRecord,
 } from '@collectflow/store';
 import { RuntimeError } from './runtime.errors.js';
+import type { ProcessAuthorizer } from './runtime.ports.js';
 import { anyWork, type SchedulerWork, type StepExecutor } from './step.executor.js';
 import { summaryOf } from './task.service.js';
 
@@ -51,13 +52,30 @@ export class InstanceService {
     private readonly deps: { store: Store; executor: StepExecutor; onWork: (work?: SchedulerWork) => void },
   ) {}
 
-  async start(input: StartInstanceInput, actor: string): Promise<StartedInstance> {
+  async start(
+    input: StartInstanceInput,
+    actor: string,
+    options: { authorize?: ProcessAuthorizer } = {},
+  ): Promise<StartedInstance> {
     const started = await this.deps.store.transaction(async (tx) => {
       const deployment = await resolveDeployment(tx, input);
+      options.authorize?.(deployment.processKey);
       const applied = await this.deps.executor.start(tx, deployment.id, {
         businessKey: input.businessKey ?? null,
         variables: input.variables ?? {},
         actor,
+      });
+      await tx.audit.append({
+        actor,
+        action: 'instance.start',
+        subjectType: 'process_instance',
+        subjectId: applied.instance.id,
+        detail: {
+          processKey: applied.instance.processKey,
+          deploymentId: applied.instance.deploymentId,
+          businessKey: applied.instance.businessKey,
+          variables: Object.keys(input.variables ?? {}),
+        },
       });
       return {
         started: {

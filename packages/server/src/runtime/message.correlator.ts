@@ -1,8 +1,9 @@
 import type { Clock, Variables } from '@collectflow/engine';
 import { isEngineError } from '@collectflow/engine';
-import type { Store } from '@collectflow/store';
+import type { Store, StoreTx } from '@collectflow/store';
 import { v7 as uuidv7 } from 'uuid';
 import { RuntimeError } from './runtime.errors.js';
+import type { ProcessAuthorizer } from './runtime.ports.js';
 import { anyWork, mergeWork, NO_WORK, type SchedulerWork, type StepExecutor } from './step.executor.js';
 
 export interface CorrelateInput {
@@ -35,107 +36,134 @@ export class MessageCorrelator {
     },
   ) {}
 
-  async correlate(input: CorrelateInput, actor: string): Promise<CorrelationOutcome> {
+  async correlate(
+    input: CorrelateInput,
+    actor: string,
+    options: { authorize?: ProcessAuthorizer } = {},
+  ): Promise<CorrelationOutcome> {
     const outcome = await this.deps.store.transaction(async (tx) => {
-      const subscribers = await tx.messages.findSubscribers({
-        name: input.name,
-        ...(input.businessKey !== undefined ? { businessKey: input.businessKey } : {}),
-        ...(input.instanceId !== undefined ? { instanceId: input.instanceId } : {}),
-      });
-      // Sorted, so that a message to several instances locks them in one global order.
-      const instanceIds = [...new Set(subscribers.map((s) => s.instanceId))].sort();
-      if (instanceIds.length > 1 && !input.all) {
-        throw new RuntimeError(
-          'message.ambiguous',
-          'conflict',
-          `${instanceIds.length} instances wait for "${input.name}"${input.businessKey ? ` with business key ${input.businessKey}` : ''}`,
-          { hint: 'name the instance (instanceId), or send all: true to deliver it to each of them' },
-        );
-      }
-      const delivered: string[] = [];
-      let work: SchedulerWork = NO_WORK;
-      for (const id of instanceIds) {
-        const instance = await tx.instances.lock(id);
-        // Re-read under the lock: a step that committed meanwhile may have moved past the catch.
-        const still = (await tx.messages.subscriptionsOf(id)).some((s) => s.name === input.name);
-        if (instance?.status !== 'running' || !still) continue;
-        try {
-          const applied = await this.deps.executor.apply(
-            tx,
-            instance,
-            { type: 'message', name: input.name, payload: input.payload ?? {} },
-            [{ event: 'message.receive', name: input.name, data: { payload: input.payload ?? {} } }],
-            actor,
-          );
-          work = mergeWork(work, applied.schedulerWork);
-        } catch (error) {
-          if (isEngineError(error) && error.code === 'engine.message_not_expected') continue;
-          throw error;
-        }
-        delivered.push(id);
-      }
-      if (delivered.length > 0) {
-        return { outcome: 'correlated' as const, instanceIds: delivered, startedInstanceIds: [], work };
-      }
-
-      if (input.instanceId === undefined) {
-        const starters = await tx.deployments.latestStartingOn(input.name);
-        const started: string[] = [];
-        for (const deployment of starters) {
-          const first = await this.deps.executor.start(tx, deployment.id, {
-            businessKey: input.businessKey ?? null,
-            variables: {},
-            actor,
-          });
-          const applied = await this.deps.executor.apply(
-            tx,
-            first.instance,
-            { type: 'message', name: input.name, payload: input.payload ?? {} },
-            [{ event: 'message.receive', name: input.name, data: { payload: input.payload ?? {} } }],
-            actor,
-          );
-          work = mergeWork(work, mergeWork(first.schedulerWork, applied.schedulerWork));
-          started.push(first.instance.id);
-        }
-        if (started.length > 0) {
-          return { outcome: 'correlated' as const, instanceIds: started, startedInstanceIds: started, work };
-        }
-      }
-
-      if (input.bufferTtlSeconds && input.bufferTtlSeconds > 0) {
-        const now = this.deps.clock.now();
-        const bufferedId = uuidv7();
-        const expiresAt = new Date(now.getTime() + input.bufferTtlSeconds * 1000);
-        await tx.messages.buffer({
-          id: bufferedId,
+      const result = await this.#correlate(tx, input, actor, options.authorize);
+      // An unmatched message throws and leaves no entry: nothing happened.
+      await tx.audit.append({
+        actor,
+        action: 'message.correlate',
+        subjectType: 'message',
+        subjectId: result.outcome === 'buffered' ? result.bufferedId : null,
+        detail: {
           name: input.name,
           businessKey: input.businessKey ?? null,
           instanceId: input.instanceId ?? null,
-          payload: input.payload ?? {},
-          receivedBy: actor,
-          createdAt: now,
-          expiresAt,
-        });
-        return { outcome: 'buffered' as const, bufferedId, expiresAt, work: NO_WORK };
-      }
-      const target =
-        input.instanceId !== undefined
-          ? `instance ${input.instanceId}`
-          : input.businessKey !== undefined
-            ? `business key ${input.businessKey}`
-            : 'any instance';
-      throw new RuntimeError(
-        'message.no_match',
-        'not_found',
-        `no instance waits for message "${input.name}" (${target}) and no deployed process starts on it`,
-        {
-          hint: 'check the name and key, or send bufferTtlSeconds to keep it until an instance waits for it',
+          outcome: result.outcome,
+          instanceIds: result.outcome === 'correlated' ? result.instanceIds : [],
+          startedInstanceIds: result.outcome === 'correlated' ? result.startedInstanceIds : [],
+          payload: Object.keys(input.payload ?? {}),
         },
-      );
+      });
+      return result;
     });
     const { work: wake, ...answer } = outcome;
     if (anyWork(wake)) this.deps.onWork(wake);
     return answer;
+  }
+
+  async #correlate(tx: StoreTx, input: CorrelateInput, actor: string, authorize?: ProcessAuthorizer) {
+    const subscribers = await tx.messages.findSubscribers({
+      name: input.name,
+      ...(input.businessKey !== undefined ? { businessKey: input.businessKey } : {}),
+      ...(input.instanceId !== undefined ? { instanceId: input.instanceId } : {}),
+    });
+    // Sorted, so that a message to several instances locks them in one global order.
+    const instanceIds = [...new Set(subscribers.map((s) => s.instanceId))].sort();
+    if (instanceIds.length > 1 && !input.all) {
+      throw new RuntimeError(
+        'message.ambiguous',
+        'conflict',
+        `${instanceIds.length} instances wait for "${input.name}"${input.businessKey ? ` with business key ${input.businessKey}` : ''}`,
+        { hint: 'name the instance (instanceId), or send all: true to deliver it to each of them' },
+      );
+    }
+    const delivered: string[] = [];
+    let work: SchedulerWork = NO_WORK;
+    for (const id of instanceIds) {
+      const instance = await tx.instances.lock(id);
+      // Re-read under the lock: a step that committed meanwhile may have moved past the catch.
+      const still = (await tx.messages.subscriptionsOf(id)).some((s) => s.name === input.name);
+      if (instance?.status !== 'running' || !still) continue;
+      authorize?.(instance.processKey);
+      try {
+        const applied = await this.deps.executor.apply(
+          tx,
+          instance,
+          { type: 'message', name: input.name, payload: input.payload ?? {} },
+          [{ event: 'message.receive', name: input.name, data: { payload: input.payload ?? {} } }],
+          actor,
+        );
+        work = mergeWork(work, applied.schedulerWork);
+      } catch (error) {
+        if (isEngineError(error) && error.code === 'engine.message_not_expected') continue;
+        throw error;
+      }
+      delivered.push(id);
+    }
+    if (delivered.length > 0) {
+      return { outcome: 'correlated' as const, instanceIds: delivered, startedInstanceIds: [], work };
+    }
+
+    if (input.instanceId === undefined) {
+      const starters = await tx.deployments.latestStartingOn(input.name);
+      const started: string[] = [];
+      for (const deployment of starters) {
+        authorize?.(deployment.processKey);
+        const first = await this.deps.executor.start(tx, deployment.id, {
+          businessKey: input.businessKey ?? null,
+          variables: {},
+          actor,
+        });
+        const applied = await this.deps.executor.apply(
+          tx,
+          first.instance,
+          { type: 'message', name: input.name, payload: input.payload ?? {} },
+          [{ event: 'message.receive', name: input.name, data: { payload: input.payload ?? {} } }],
+          actor,
+        );
+        work = mergeWork(work, mergeWork(first.schedulerWork, applied.schedulerWork));
+        started.push(first.instance.id);
+      }
+      if (started.length > 0) {
+        return { outcome: 'correlated' as const, instanceIds: started, startedInstanceIds: started, work };
+      }
+    }
+
+    if (input.bufferTtlSeconds && input.bufferTtlSeconds > 0) {
+      const now = this.deps.clock.now();
+      const bufferedId = uuidv7();
+      const expiresAt = new Date(now.getTime() + input.bufferTtlSeconds * 1000);
+      await tx.messages.buffer({
+        id: bufferedId,
+        name: input.name,
+        businessKey: input.businessKey ?? null,
+        instanceId: input.instanceId ?? null,
+        payload: input.payload ?? {},
+        receivedBy: actor,
+        createdAt: now,
+        expiresAt,
+      });
+      return { outcome: 'buffered' as const, bufferedId, expiresAt, work: NO_WORK };
+    }
+    const target =
+      input.instanceId !== undefined
+        ? `instance ${input.instanceId}`
+        : input.businessKey !== undefined
+          ? `business key ${input.businessKey}`
+          : 'any instance';
+    throw new RuntimeError(
+      'message.no_match',
+      'not_found',
+      `no instance waits for message "${input.name}" (${target}) and no deployed process starts on it`,
+      {
+        hint: 'check the name and key, or send bufferTtlSeconds to keep it until an instance waits for it',
+      },
+    );
   }
 
   /**

@@ -85,3 +85,9 @@ export function isBpmnError(error: unknown): error is BpmnError {
     (error instanceof Error && error.name === 'BpmnError' && typeof (error as BpmnError).code === 'string')
   );
 }
+
+/**
+ * Checks, once a step knows which process it touches, that the caller may act on it; throws the
+ * 403 problem otherwise. Called inside the transaction before anything is written.
+ */
+export type ProcessAuthorizer = (processKey: string) => void;

@@ -71,6 +71,13 @@ export class TaskService {
           data: { taskId },
         },
       ]);
+      await tx.audit.append({
+        actor: actor.userId,
+        action: 'task.claim',
+        subjectType: 'task',
+        subjectId: taskId,
+        detail: auditDetail(task),
+      });
       return (await tx.tasks.get(taskId))!;
     });
   }
@@ -105,6 +112,13 @@ export class TaskService {
           data: { taskId, claimedBy: task.claimedBy },
         },
       ]);
+      await tx.audit.append({
+        actor: actor.userId,
+        action: 'task.unclaim',
+        subjectType: 'task',
+        subjectId: taskId,
+        detail: { ...auditDetail(task), claimedBy: task.claimedBy },
+      });
       return (await tx.tasks.get(taskId))!;
     });
   }
@@ -169,6 +183,14 @@ export class TaskService {
         ],
         actor.userId,
       );
+      // The values live in the task row and the history; the audit names the fields only.
+      await tx.audit.append({
+        actor: actor.userId,
+        action: 'task.complete',
+        subjectType: 'task',
+        subjectId: taskId,
+        detail: { ...auditDetail(current), formVersion: validation.version, fields: Object.keys(stored) },
+      });
       return {
         completion: {
           task: current,
@@ -181,6 +203,16 @@ export class TaskService {
     if (anyWork(completion.work)) this.deps.onWork(completion.work);
     return completion.completion;
   }
+}
+
+function auditDetail(task: TaskRecord): Record<string, unknown> {
+  return {
+    instanceId: task.instanceId,
+    processKey: task.processKey,
+    businessKey: task.businessKey,
+    elementId: task.elementId,
+    formKey: task.formKey,
+  };
 }
 
 export function summaryOf(instance: InstanceSummary): InstanceSummary {

@@ -116,6 +116,29 @@ export async function apiRaw(path: string, options: RequestOptions = {}): Promis
   return send(path, options);
 }
 
+/**
+ * Downloads a file the API makes (CSV exports) under the name its content-disposition gives,
+ * through fetch rather than a link so that a refusal shows as an error instead of a JSON page.
+ * Returns the response's headers (e.g. whether an export was truncated).
+ */
+export async function downloadFile(
+  path: string,
+  fallbackName: string,
+  accept = 'text/csv',
+): Promise<Headers> {
+  const res = await send(path, { headers: { accept } });
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return res.headers;
+}
+
 /** Kept for the start page: GET without the session machinery. */
 export async function getJson<T>(path: string): Promise<T> {
   return api<T>(path);

@@ -21,7 +21,7 @@ import {
 import type { SorterResult } from 'antd/es/table/interface';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, query } from '../api/client';
+import { api, downloadFile, query } from '../api/client';
 import { loadFormVersion } from '../api/forms.api';
 import type { FormVersion, Page, RecordView } from '../api/types';
 import { useSession } from '../auth/session.context';
@@ -63,12 +63,6 @@ function listColumns(fields: FieldInfo[]): FieldInfo[] {
   const scalar = fields.filter((f) => f.kind !== 'object' && f.kind !== 'array');
   const indexed = scalar.filter((f) => f.indexed || f.computed);
   return [...indexed, ...scalar.filter((f) => !indexed.includes(f))].slice(0, 7);
-}
-
-function csvCell(value: string): string {
-  // Neutralise spreadsheet formulas (CSV injection), quote everything.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replaceAll('"', '""')}"`;
 }
 
 export default function RecordsPage({ formKey }: { formKey?: string }) {
@@ -145,43 +139,19 @@ export default function RecordsPage({ formKey }: { formKey?: string }) {
     restart();
   };
 
+  // The server builds the file: it masks and scopes rows as the list does, and audits the export.
   const exportCsv = async () => {
     if (!form) return;
     setExporting(true);
     try {
-      const rows: RecordView[] = [];
-      let cursor: string | null = null;
-      for (let i = 0; i < 100; i++) {
-        const p: Page<RecordView> = await api<Page<RecordView>>(listPath(cursor, 200));
-        rows.push(...p.items);
-        cursor = p.nextCursor;
-        if (!cursor) break;
-      }
-      const scalar = fields;
-      const header = ['id', ...scalar.map((f) => f.title), t('createdAt'), t('updatedAt'), t('version')];
-      const lines = rows.map((r) =>
-        [
-          r.id,
-          ...scalar.map((f) => valueText(f, r.data?.[f.name], locale)),
-          r.createdAt,
-          r.updatedAt,
-          String(r.version),
-        ]
-          .map(csvCell)
-          .join(','),
+      const path = `/api/forms/${encodeURIComponent(key)}/records/export.csv${query({
+        filter: filters.map(filterParam),
+        sort,
+      })}`;
+      const headers = await downloadFile(path, `${key}.csv`);
+      message.success(
+        t(headers.get('x-collectflow-truncated') === 'true' ? 'exportTruncated' : 'exportDone'),
       );
-      const blob = new Blob([`\uFEFF${[header.map(csvCell).join(','), ...lines].join('\r\n')}\r\n`], {
-        type: 'text/csv;charset=utf-8',
-      });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `${key}-${new Date().toISOString().slice(0, 10)}.csv`;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      message.success(t('exported', { count: rows.length }));
     } catch (e) {
       message.error((e as Error).message);
     } finally {

@@ -2,7 +2,7 @@ import { DownloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, DatePicker, Form, Input, Space, Table, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
-import { api, apiRaw, query } from '../../api/client';
+import { api, downloadFile, query } from '../../api/client';
 import type { AuditEntry, Page, User } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { useSession } from '../../auth/session.context';
@@ -70,17 +70,7 @@ export default function AuditPage() {
 
   const exportCsv = async () => {
     try {
-      const res = await apiRaw(`/api/audit/export.csv${query(params(filters))}`, {
-        headers: { accept: 'text/csv' },
-      });
-      const url = URL.createObjectURL(await res.blob());
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = 'audit.csv';
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      await downloadFile(`/api/audit/export.csv${query(params(filters))}`, 'audit.csv');
     } catch (e) {
       message.error((e as Error).message);
     }
