@@ -1,4 +1,3 @@
-import { AsyncResource } from 'node:async_hooks';
 import { isDomainError } from '@collectflow/schema';
 import type { OutboxRecord } from '@collectflow/store';
 import type { ProcessRuntime } from '../runtime/process.runtime.js';
@@ -16,19 +15,15 @@ export const SOFT_COLLECTION_PROCESS = 'soft-collection';
  * `SoftCollectionRequested` starts soft collection again. A message nobody waits for is dropped,
  * as the pack's README says.
  *
- * The outbox sink runs inside the dispatcher's claiming transaction, and the store refuses a
- * transaction inside another; so the sink only queues here, and the relay correlates once the
- * sink has returned, outside that transaction. The cost: a node that dies in between has marked
- * the message dispatched but not delivered it (see the report on the runtime's missing hook).
+ * The outbox dispatcher calls the sink outside any transaction, so each delivery is a message
+ * correlation (or a start) in its own transaction, and the outbox row is marked dispatched only
+ * after it: a node that dies in between leaves the message to be delivered again (at least once).
+ * A failure other than "nobody waits" is thrown, and the outbox retries it with backoff.
  */
 export class CaseMessageRelay {
-  readonly #queue: OutboxRecord[] = [];
-  #draining: Promise<void> | undefined;
   #runtime: ProcessRuntime | undefined;
   #relayed = 0;
   #dropped = 0;
-  /** Bound where the relay is made, outside any transaction, so the work it schedules is too. */
-  readonly #outside = AsyncResource.bind((work: () => void) => work());
 
   constructor(private readonly context: PackContext) {}
 
@@ -45,39 +40,7 @@ export class CaseMessageRelay {
     return this.#dropped;
   }
 
-  enqueue(message: OutboxRecord): void {
-    this.#queue.push(message);
-    this.#draining ??= new Promise<void>((resolve) => {
-      this.#outside(() => {
-        setImmediate(() => {
-          this.#drain().finally(() => {
-            this.#draining = undefined;
-            resolve();
-          });
-        });
-      });
-    });
-  }
-
-  /** Resolves once every queued message has been delivered or dropped. */
-  async idle(): Promise<void> {
-    while (this.#draining) await this.#draining;
-  }
-
-  async #drain(): Promise<void> {
-    for (let message = this.#queue.shift(); message; message = this.#queue.shift()) {
-      try {
-        await this.#deliver(message);
-      } catch (error) {
-        this.context.logger.error(
-          { err: error, outboxId: message.id, name: message.name, instanceId: message.instanceId },
-          'relaying a flow message failed',
-        );
-      }
-    }
-  }
-
-  async #deliver(message: OutboxRecord): Promise<void> {
+  async deliver(message: OutboxRecord): Promise<void> {
     const runtime = this.#runtime;
     if (!runtime) throw new Error('the collection pack is not attached to a runtime');
     const source = await runtime.instances.get(message.instanceId).catch(() => undefined);

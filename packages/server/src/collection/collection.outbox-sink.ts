@@ -42,7 +42,9 @@ export function collectionOutboxSink(
   const fallback = recordingSender(context.logger);
   return async (message) => {
     if (message.kind === 'message') {
-      relay.enqueue(message);
+      // Delivered now: the dispatcher calls the sink outside any transaction and marks the
+      // message dispatched only once this returns, so a crash in between redelivers it.
+      await relay.deliver(message);
       return;
     }
     if (!isOutbound(message.kind)) {

@@ -61,8 +61,6 @@ export interface CollectionPack {
   readonly router: Router;
   /** Binds the pack to the app's runtime and registry (and documents its route in the app's OpenAPI). */
   attach(app: { runtime: ProcessRuntime; registry: FormRegistryService; openapi?: OpenApiDocument }): void;
-  /** Resolves once the relay has delivered every flow message it was given. */
-  idle(): Promise<void>;
   /** Runs everything due by the runtime's clock, relays included, until nothing is left (tests, seeding). */
   settle(): Promise<SettleResult>;
   readonly relay: CaseMessageRelay;
@@ -114,14 +112,12 @@ export function createCollectionPack(options: CollectionPackOptions): Collection
       relay.attach(app.runtime);
       if (app.openapi) documentContactChecks(app.openapi);
     },
-    idle: () => relay.idle(),
     async settle() {
       if (!runtime) throw new Error('the collection pack is not attached to a runtime');
       const total: SettleResult = { timers: 0, services: 0, outbox: 0, buffered: 0, relayed: 0 };
       for (;;) {
         const before = relay.relayed;
         const done = await runtime.scheduler.runDue();
-        await relay.idle();
         total.timers += done.timers;
         total.services += done.services;
         total.outbox += done.outbox;

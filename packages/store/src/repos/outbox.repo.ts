@@ -75,8 +75,12 @@ export class OutboxRepo {
       .ignore();
   }
 
-  /** Locks up to `limit` undelivered messages that are due; other nodes skip them. */
-  async claimPending(now: Date, limit: number): Promise<OutboxRecord[]> {
+  /**
+   * Leases up to `limit` undelivered messages that are due: moves their next attempt to `until`
+   * and returns them, so the caller sends them outside any transaction and other nodes skip them
+   * meanwhile. A node that dies before marking one dispatched leaves it due again at `until`.
+   */
+  async lease(now: Date, until: Date, limit: number): Promise<OutboxRecord[]> {
     const rows = (await this.db('process_outbox')
       .whereNull('dispatched_at')
       .andWhere('next_attempt_at', '<=', now)
@@ -84,6 +88,13 @@ export class OutboxRepo {
       .limit(limit)
       .forUpdate()
       .skipLocked()) as OutboxRow[];
+    if (rows.length === 0) return [];
+    await this.db('process_outbox')
+      .whereIn(
+        'id',
+        rows.map((r) => r.id),
+      )
+      .update({ next_attempt_at: until });
     return rows.map(toRecord);
   }
 
