@@ -170,6 +170,42 @@ export function deploymentRoutes(openapi: OpenApiDocument, deps: { runtime: Proc
     res.json({ deployment, metadata: (definition as { metadata?: unknown }).metadata ?? null });
   });
 
+  openapi.operation('get', '/api/deployments/:id/statistics', {
+    operationId: 'getDeploymentStatistics',
+    summary: 'Per element id of a version: running instances active on it and open incidents on it',
+    tags: ['processes'],
+    parameters: [pathId('id')],
+    responses: {
+      '200': {
+        description: 'counts per element id (elements with neither are left out)',
+        schema: {
+          type: 'object',
+          properties: {
+            deploymentId: { type: 'string', format: 'uuid' },
+            processKey: { type: 'string' },
+            version: { type: 'integer' },
+            elements: {
+              type: 'object',
+              additionalProperties: {
+                type: 'object',
+                properties: { active: { type: 'integer' }, incidents: { type: 'integer' } },
+              },
+            },
+            totals: {
+              type: 'object',
+              properties: { running: { type: 'integer' }, incidents: { type: 'integer' } },
+            },
+          },
+        },
+      },
+      '404': { description: 'no such deployment' },
+    },
+  });
+  router.get('/api/deployments/:id/statistics', async (req, res) => {
+    requireAnyPermission(actorOf(req), ['process.deploy', 'process.admin', 'process.start']);
+    res.json(await deps.runtime.admin.statistics(idParam(req, 'id', 'deployment')));
+  });
+
   openapi.operation('get', '/api/deployments/:id/source', {
     operationId: 'getDeploymentSource',
     summary: 'The BPMN file exactly as uploaded (for drawing the diagram)',

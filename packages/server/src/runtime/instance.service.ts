@@ -132,12 +132,30 @@ export class InstanceService {
 
   async list(options: {
     processKey?: string;
+    /** With processKey: instances of that deployed version only. */
+    version?: number;
     businessKey?: string;
     status?: InstanceStatusValue;
+    startedFrom?: Date;
+    startedBefore?: Date;
     limit: number;
     cursor?: string;
   }): Promise<InstanceSummary[]> {
-    return this.deps.store.transaction((tx) => tx.instances.list(options), { readOnly: true });
+    return this.deps.store.transaction(
+      async (tx) => {
+        const { version, ...filters } = options;
+        if (version === undefined) return tx.instances.list(filters);
+        if (!options.processKey) {
+          throw new RuntimeError('runtime.bad_request', 'invalid', 'a version filter needs the processKey', {
+            errors: [{ pointer: '/processKey', message: 'required with version' }],
+          });
+        }
+        const deployment = await tx.deployments.byVersion(options.processKey, version);
+        if (!deployment) return [];
+        return tx.instances.list({ ...filters, deploymentId: deployment.id });
+      },
+      { readOnly: true },
+    );
   }
 
   async get(id: string): Promise<InstanceRecord> {

@@ -109,6 +109,14 @@ export class MessageCorrelator {
       return { outcome: 'correlated' as const, instanceIds: delivered, startedInstanceIds: [], work };
     }
 
+    if (input.instanceId !== undefined) {
+      const target = await tx.instances.get(input.instanceId);
+      if (target?.status === 'cancelled') {
+        throw new RuntimeError('instance.not_running', 'conflict', `the instance ${target.id} is cancelled`, {
+          hint: 'a cancelled instance takes no further events',
+        });
+      }
+    }
     if (input.instanceId === undefined) {
       const starters = await tx.deployments.latestStartingOn(input.name);
       const started: string[] = [];

@@ -12,6 +12,7 @@ import { InstanceService } from './instance.service.js';
 import { JobRunner } from './job.runner.js';
 import { MessageCorrelator } from './message.correlator.js';
 import { OutboxDispatcher } from './outbox.dispatcher.js';
+import { ProcessAdminService } from './process-admin.service.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.policy.js';
 import type { FormCatalog, GroupCatalog, OutboxSink, TaskFormValidator } from './runtime.ports.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
@@ -52,6 +53,8 @@ export interface ProcessRuntime {
   readonly tasks: TaskService;
   readonly messages: MessageCorrelator;
   readonly incidents: IncidentService;
+  /** Cancel, migrate, per-element statistics. */
+  readonly admin: ProcessAdminService;
   readonly scheduler: Scheduler;
   readonly executor: StepExecutor;
 }
@@ -83,7 +86,8 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
   let scheduler: Scheduler | undefined;
   const onWork = (work?: SchedulerWork) => scheduler?.wake(work);
 
-  const executor = new StepExecutor({ clock, deployments: new DeploymentCache(), retry });
+  const deploymentCache = new DeploymentCache();
+  const executor = new StepExecutor({ clock, deployments: deploymentCache, retry });
   const correlator = new MessageCorrelator({ store, clock, executor, onWork });
   const runner = new JobRunner({
     store,
@@ -118,5 +122,6 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
     instances: new InstanceService({ store, executor, onWork }),
     tasks: new TaskService({ store, clock, executor, validator: options.validator, onWork }),
     incidents: new IncidentService({ store, clock, executor, onWork }),
+    admin: new ProcessAdminService({ store, executor, deployments: deploymentCache }),
   };
 }

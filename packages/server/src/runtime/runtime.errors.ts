@@ -20,6 +20,7 @@ export type RuntimeErrorCode =
   | 'incident.not_open'
   | 'incident.not_retryable'
   | 'incident.not_resolvable'
+  | 'migration.invalid'
   | 'runtime.bad_request';
 
 export class RuntimeError extends DomainError {

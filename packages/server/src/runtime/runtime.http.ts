@@ -173,7 +173,7 @@ export function runtimeSchemas(openapi: OpenApiDocument) {
       deploymentId: { type: 'string', format: 'uuid' },
       processKey: { type: 'string' },
       businessKey: { type: ['string', 'null'] },
-      status: { enum: ['running', 'completed', 'failed'] },
+      status: { enum: ['running', 'completed', 'failed', 'cancelled'] },
       activeElementIds: { type: 'array', items: { type: 'string' } },
       failure: { type: ['object', 'null'] },
       version: { type: 'integer', description: 'bumped by every step' },
@@ -193,7 +193,7 @@ export function runtimeSchemas(openapi: OpenApiDocument) {
       event: {
         type: 'string',
         description:
-          'activity.start|end|timeout|error, process.start|end|error, instance.start, task.claim|unclaim|complete, timer.fire, message.receive, service.complete|error, job.retry, incident.open|retry|resolve',
+          'activity.start|end|timeout|error, process.start|end|error, instance.start, task.claim|unclaim|complete, timer.fire, message.receive, service.complete|error, job.retry, incident.open|retry|resolve, instance.cancel|migrate',
       },
       elementId: { type: ['string', 'null'] },
       elementType: { type: ['string', 'null'] },

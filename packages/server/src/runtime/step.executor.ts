@@ -10,6 +10,7 @@ import type { HistoryInput, InstanceRecord, NewJob, StoreTx } from '@collectflow
 import { v7 as uuidv7 } from 'uuid';
 import type { CachedDeployment, DeploymentCache } from './deployment.cache.js';
 import { maxAttemptsFor, type RetryPolicy } from './retry.policy.js';
+import { RuntimeError } from './runtime.errors.js';
 
 /** A history entry the host adds to the engine's: what caused the step, and who. */
 export interface HostHistoryEntry {
@@ -105,6 +106,12 @@ export class StepExecutor {
     host: HostHistoryEntry[],
     actor: string | null,
   ): Promise<AppliedStep> {
+    if (locked.status === 'cancelled') {
+      // The engine's snapshot still says running: the host's status is the one that counts.
+      throw new RuntimeError('instance.not_running', 'conflict', `the instance ${locked.id} is cancelled`, {
+        hint: 'a cancelled instance takes no further events',
+      });
+    }
     const deployment = await this.deps.deployments.get(tx, locked.deploymentId);
     return this.applyWith(tx, locked, deployment, event, host, actor, 0);
   }

@@ -7,6 +7,7 @@ import * as m0005 from './20261124_0005_collaboration.js';
 import * as m0006 from './20261124_0006_dashboards.js';
 import * as m0007 from './20261124_0007_dashboard_projections.js';
 import * as m0008 from './20261124_0008_dashboard_lookup_keys.js';
+import * as m0009 from './20261125_0009_instance_cancelled.js';
 
 export interface Migration {
   name: string;
@@ -15,7 +16,17 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. Listed explicitly so that bundling or a moved dist never loses one. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008];
+export const migrations: readonly Migration[] = [
+  m0001,
+  m0002,
+  m0003,
+  m0004,
+  m0005,
+  m0006,
+  m0007,
+  m0008,
+  m0009,
+];
 
 /** knex's MigrationSource over the list above. */
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -122,6 +122,18 @@ export class IncidentsRepo {
       });
   }
 
+  /** Open incidents of a deployment's instances per element id (null: not tied to an element). */
+  async openByElement(deploymentId: string): Promise<Record<string, number>> {
+    const rows = (await this.db('process_incidents as c')
+      .join('process_instances as i', 'i.id', 'c.instance_id')
+      .where({ 'i.deployment_id': deploymentId, 'c.status': 'open' })
+      .whereNotNull('c.element_id')
+      .groupBy('c.element_id')
+      .select('c.element_id')
+      .count({ n: '*' })) as { element_id: string; n: number | string }[];
+    return Object.fromEntries(rows.map((r) => [r.element_id, Number(r.n)]));
+  }
+
   async count(filter: { status?: IncidentStatusValue } = {}): Promise<number> {
     const q = this.db('process_incidents');
     if (filter.status) q.where({ status: filter.status });

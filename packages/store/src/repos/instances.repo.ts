@@ -1,7 +1,7 @@
 import { DomainError } from '@collectflow/schema';
 import type { Knex } from 'knex';
 
-export type InstanceStatusValue = 'running' | 'completed' | 'failed';
+export type InstanceStatusValue = 'running' | 'completed' | 'failed' | 'cancelled';
 
 export interface InstanceSummary {
   id: string;
@@ -159,14 +159,7 @@ export class InstancesRepo {
         updated_at: update.at,
         ended_at: update.status === 'running' ? null : update.at,
       });
-    if (count !== 1) {
-      throw new DomainError(
-        'instance.version_conflict',
-        'conflict',
-        `instance ${id} changed while this step ran (expected version ${expectedVersion})`,
-        { hint: 'retry the request' },
-      );
-    }
+    if (count !== 1) throw versionConflict(id, expectedVersion);
     return next;
   }
 
@@ -176,6 +169,10 @@ export class InstancesRepo {
     businessKey?: string;
     status?: InstanceStatusValue;
     deploymentId?: string;
+    /** Started at or after this instant. */
+    startedFrom?: Date;
+    /** Started before this instant. */
+    startedBefore?: Date;
     limit: number;
     cursor?: string;
   }): Promise<InstanceSummary[]> {
@@ -184,8 +181,60 @@ export class InstancesRepo {
     if (options.businessKey) q.where({ business_key: options.businessKey });
     if (options.status) q.where({ status: options.status });
     if (options.deploymentId) q.where({ deployment_id: options.deploymentId });
+    if (options.startedFrom) q.where('created_at', '>=', options.startedFrom);
+    if (options.startedBefore) q.where('created_at', '<', options.startedBefore);
     if (options.cursor) q.where('id', '<', options.cursor);
     return ((await q) as InstanceRow[]).map(toSummary);
+  }
+
+  /**
+   * Ends an instance by hand: status cancelled, no active elements. The snapshot is kept as it was
+   * (for the record); the host refuses further events on a cancelled instance.
+   */
+  async markCancelled(id: string, expectedVersion: number, at: Date): Promise<number> {
+    const next = expectedVersion + 1;
+    const count = await this.db('process_instances')
+      .where({ id, version: expectedVersion, status: 'running' })
+      .update({
+        status: 'cancelled',
+        active_element_ids: JSON.stringify([]),
+        version: next,
+        updated_at: at,
+        ended_at: at,
+      });
+    if (count !== 1) throw versionConflict(id, expectedVersion);
+    return next;
+  }
+
+  /** Points a running instance at another deployment of its process (migration); the snapshot stays. */
+  async repoint(id: string, expectedVersion: number, deploymentId: string, at: Date): Promise<number> {
+    const next = expectedVersion + 1;
+    const count = await this.db('process_instances')
+      .where({ id, version: expectedVersion, status: 'running' })
+      .update({ deployment_id: deploymentId, version: next, updated_at: at });
+    if (count !== 1) throw versionConflict(id, expectedVersion);
+    return next;
+  }
+
+  /** Running instances of a deployment per active element id (an element may count several instances). */
+  async activeByElement(deploymentId: string): Promise<Record<string, number>> {
+    const result = (await this.db.raw(
+      `select e.element_id, count(distinct i.id) as n
+         from process_instances i
+         cross join lateral jsonb_array_elements_text(i.active_element_ids) as e(element_id)
+        where i.deployment_id = ? and i.status = 'running'
+        group by e.element_id`,
+      [deploymentId],
+    )) as { rows: { element_id: string; n: number | string }[] };
+    return Object.fromEntries(result.rows.map((r) => [r.element_id, Number(r.n)]));
+  }
+
+  async countRunning(deploymentId: string): Promise<number> {
+    const row = await this.db('process_instances')
+      .where({ deployment_id: deploymentId, status: 'running' })
+      .count({ n: '*' })
+      .first();
+    return Number(row?.n ?? 0);
   }
 
   async countByStatus(): Promise<Record<string, number>> {
@@ -195,4 +244,13 @@ export class InstancesRepo {
       .groupBy('status')) as { status: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
+}
+
+function versionConflict(id: string, expectedVersion: number): DomainError {
+  return new DomainError(
+    'instance.version_conflict',
+    'conflict',
+    `instance ${id} changed while this step ran (expected version ${expectedVersion})`,
+    { hint: 'retry the request' },
+  );
 }

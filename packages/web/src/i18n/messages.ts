@@ -1,3 +1,5 @@
+import { dashboardMessages } from '../dashboards/dashboards.messages';
+
 /**
  * Every UI string in both languages; a key missing in one language is a type error, not a blank
  * label. `{name}` placeholders are filled by t(key, { name }).
@@ -247,6 +249,7 @@ const zhCN = {
   homeMyTasks: '我的任务',
   homeGroupTasks: '组任务',
   homeOverdue: '已逾期',
+  ...dashboardMessages['zh-CN'],
 };
 
 const en: Record<keyof typeof zhCN, string> = {
@@ -489,6 +492,7 @@ const en: Record<keyof typeof zhCN, string> = {
   homeMyTasks: 'My tasks',
   homeGroupTasks: 'Group tasks',
   homeOverdue: 'Overdue',
+  ...dashboardMessages.en,
 };
 
 export const messages = { 'zh-CN': zhCN, en } as const;
