@@ -341,6 +341,65 @@ describe.each(packBackends())('the debt-collection pack on the real server ($nam
     );
     expect(view.instance.activeElementIds).not.toContain('reminder-due');
   });
+  describe('the runtime enforces the contact rules on contact tasks', () => {
+    const callTask = async (key: string) => {
+      await settle();
+      const task = (await tasksOf(key, 'soft-collection')).find((t) => t.elementId === 'call-debtor');
+      expect(task, 'a call task').toBeDefined();
+      return task!;
+    };
+
+    it('a contact task of a debtor who asked us to stop cannot be claimed, and stays open for the flow', async () => {
+      clock.set(TEN_AM_SHANGHAI);
+      const key = caseNumber();
+      await openCase(server, key, { doNotContact: [{ reason: 'CEASE_REQUEST', since: '2025-06-30' }] });
+      const task = await callTask(key);
+      const refused = await server.api(`/api/tasks/${task.id}/claim`, { method: 'POST', json: {} });
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({
+        code: 'collection.contact_blocked',
+        errors: [{ keyword: 'do_not_contact.cease_request' }],
+      });
+      expect(refused.body.detail).toContain('债务人要求停止联系');
+      expect((await server.api(`/api/tasks/${task.id}`)).body).toMatchObject({
+        status: 'open',
+        claimedBy: null,
+      });
+      // Recording the contact is refused too, unless the debtor called in.
+      const outbound = await server.api(`/api/tasks/${task.id}/complete`, {
+        method: 'POST',
+        json: { data: call(key, 'NO_ANSWER') },
+      });
+      expect(outbound.status).toBe(409);
+      expect(outbound.body.code).toBe('collection.contact_blocked');
+      await complete(task.id, call(key, 'CEASE_REQUEST', { direction: 'INBOUND' }));
+    });
+
+    it('a call logged outside the debtor’s contact hours needs a reason; with one it completes', async () => {
+      clock.set(TEN_AM_SHANGHAI);
+      const key = caseNumber();
+      await openCase(server, key);
+      const task = await callTask(key);
+      expect((await server.api(`/api/tasks/${task.id}/claim`, { method: 'POST', json: {} })).status).toBe(
+        200,
+      );
+      const late = call(key, 'NO_ANSWER', { occurredAt: '2025-07-01T14:30:00.000Z' }); // 22:30 in Shanghai
+      const refused = await server.api(`/api/tasks/${task.id}/complete`, {
+        method: 'POST',
+        json: { data: late },
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ code: 'collection.outside_contact_hours' });
+      expect(refused.body.errors[0]).toMatchObject({ pointer: '/outsideHoursReason' });
+      expect((await server.api(`/api/tasks/${task.id}`)).body.status).toBe('open');
+      await complete(task.id, {
+        ...late,
+        outsideContactHours: true,
+        outsideHoursReason: 'debtor asked to be called after work',
+      });
+    });
+  });
+
   describe('before a liaison dials: POST /api/collection/contact-checks', () => {
     const check = async (caseNumber: string, extra: Record<string, unknown> = {}) => {
       const res = await server.api('/api/collection/contact-checks', {

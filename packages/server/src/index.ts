@@ -119,6 +119,8 @@ export type {
   ServiceTaskInvocation,
   TaskFormValidation,
   TaskFormValidator,
+  TaskGuard,
+  TaskGuardInput,
 } from './runtime/runtime.ports.js';
 export { BpmnError, isBpmnError } from './runtime/runtime.ports.js';
 export type { DrainResult, SchedulerOptions } from './runtime/scheduler.js';

@@ -6,6 +6,7 @@ import {
   generateDemoData,
 } from '@collectflow/collection';
 import type { Clock } from '@collectflow/engine';
+import { isDomainError } from '@collectflow/schema';
 import {
   type CollectflowApp,
   type CollectionPack,
@@ -277,7 +278,14 @@ async function apply({ app }: SeedApp, instance: DemoInstance, event: DemoEvent)
       const task = open.find((t) => t.elementId === event.elementId);
       // Not there: the flow went elsewhere; the report's mismatches say so.
       if (!task) return;
-      await runtime.tasks.complete(task.id, packRuntimeActor(ACTOR_ID), event.data, 'en');
+      try {
+        await runtime.tasks.complete(task.id, packRuntimeActor(ACTOR_ID), event.data, 'en');
+      } catch (error) {
+        // The compliance guards refused a generated contact (a debtor the story made off-limits
+        // meanwhile): the task stays open, as it would for a real liaison.
+        if (isDomainError(error) && error.code.startsWith('collection.')) return;
+        throw error;
+      }
       return;
     }
     case 'serviceCompleted':

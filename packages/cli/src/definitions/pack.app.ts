@@ -54,6 +54,7 @@ export async function createPackApp(options: {
       ...processEnv.options,
       handlers,
       outboxSink: pack.outboxSink,
+      taskGuards: [pack.taskGuard],
       ...(options.clock ? { clock: options.clock } : {}),
     },
   });

@@ -13,13 +13,14 @@ import type { Logger } from '../logger.js';
 import type { OpenApiDocument } from '../openapi/openapi.document.js';
 import type { FormRegistryService } from '../registry/registry.service.js';
 import type { ProcessRuntime } from '../runtime/process.runtime.js';
-import type { OutboxSink } from '../runtime/runtime.ports.js';
+import type { OutboxSink, TaskGuard } from '../runtime/runtime.ports.js';
 import type { DrainResult } from '../runtime/scheduler.js';
 import type { ServiceHandlerRegistry } from '../runtime/service-handler.registry.js';
 import { CaseFactsReader } from './case-facts.reader.js';
 import { CaseMessageRelay } from './case-message.relay.js';
 import { collectionOutboxSink, type OutboundSender } from './collection.outbox-sink.js';
 import { computeHandler } from './compute.service-handlers.js';
+import { contactTaskGuard } from './contact.guard.js';
 import { contactCheckRoutes, documentContactChecks } from './contact-check.routes.js';
 import {
   internalNotificationHandler,
@@ -57,6 +58,8 @@ export interface CollectionPack {
   /** Registers a handler for each topic of SERVICE_TOPICS; returns their names. */
   registerHandlers(registry: ServiceHandlerRegistry): string[];
   readonly outboxSink: OutboxSink;
+  /** The contact rules on contact tasks (claim and completion); a runtime option like the sink. */
+  readonly taskGuard: TaskGuard;
   /** POST /api/collection/contact-checks; mount it with createApp's extraRouters. */
   readonly router: Router;
   /** Binds the pack to the app's runtime and registry (and documents its route in the app's OpenAPI). */
@@ -93,6 +96,7 @@ export function createCollectionPack(options: CollectionPackOptions): Collection
     relay,
     facts,
     outboxSink,
+    taskGuard: contactTaskGuard(context),
     router: contactCheckRoutes(context),
     registerHandlers(handlers) {
       for (const topic of SERVICE_TOPICS) {

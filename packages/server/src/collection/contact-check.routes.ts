@@ -1,15 +1,10 @@
-import {
-  CONTACT_CHANNELS,
-  type ContactChannel,
-  type ContactContext,
-  type ContactParty,
-  evaluateContact,
-} from '@collectflow/collection';
+import { CONTACT_CHANNELS, type ContactChannel, type ContactParty } from '@collectflow/collection';
 import { DomainError } from '@collectflow/schema';
 import { Router } from 'express';
 import { actorOf, requirePermission } from '../auth/actor.js';
 import type { OpenApiDocument } from '../openapi/openapi.document.js';
-import { type PackContext, profileFor } from './pack.context.js';
+import { evaluateCaseContact } from './contact.guard.js';
+import type { PackContext } from './pack.context.js';
 
 const PATH = '/api/collection/contact-checks';
 const PARTIES: readonly ContactParty[] = ['DEBTOR', 'THIRD_PARTY', 'ATTORNEY'];
@@ -21,9 +16,9 @@ function invalid(pointer: string, message: string): DomainError {
 }
 
 /**
- * May this contact happen now? Call tasks are user tasks, so the runtime does not gate them: the
- * inbox asks here before a liaison dials, and gets every guard of the debtor's jurisdiction at
- * once — do-not-contact, the number's status, the limitation date, the call caps counted from the
+ * May this contact happen now? The inbox asks here before a liaison dials (the runtime also
+ * guards claiming and completing contact tasks: contact.guard.ts), and gets every guard of the
+ * debtor's jurisdiction at once — do-not-contact, the number's status, the limitation date, the call caps counted from the
  * contact-attempt records, and the contact hours in the debtor's zone — as allowed, deferred
  * until a time, or blocked, with the reason in zh-CN and en.
  */
@@ -46,28 +41,16 @@ export function contactCheckRoutes(context: PackContext): Router {
     if (Number.isNaN(at.getTime())) throw invalid('/at', 'at must be a date-time');
     const address = typeof body.address === 'string' && body.address !== '' ? body.address : undefined;
 
-    const record = await context.facts.caseRecord(caseNumber);
-    if (!record) {
+    const evaluation = await evaluateCaseContact(context, {
+      caseNumber,
+      channel,
+      party,
+      at,
+      ...(address ? { address } : {}),
+    });
+    if (!evaluation) {
       throw new DomainError('collection.case_not_found', 'not_found', `there is no debt case ${caseNumber}`);
     }
-    const data = record.data as Record<string, unknown>;
-    const debtorNo = String(data.debtorNo ?? '');
-    const debtor = (await context.facts.debtor(debtorNo)) ?? {};
-    const history = await context.facts.contactHistory(debtorNo);
-    const evaluation = evaluateContact(
-      { at, caseId: caseNumber, debtorId: debtorNo, channel, party, ...(address ? { address } : {}) },
-      {
-        debtor: {
-          ...(debtor as ContactContext['debtor']),
-          openDispute: data.status === 'DISPUTED',
-          timeZone: typeof debtor.timeZone === 'string' ? debtor.timeZone : null,
-        },
-        limitationExpiresOn: typeof data.limitationExpiresOn === 'string' ? data.limitationExpiresOn : null,
-        legalApproval: data.legalApproval === true,
-        history,
-      },
-      profileFor(context, data.jurisdiction),
-    );
     res.json({ caseNumber, channel, party, at: at.toISOString(), ...evaluation });
   });
   return router;

@@ -14,7 +14,7 @@ import { MessageCorrelator } from './message.correlator.js';
 import { OutboxDispatcher } from './outbox.dispatcher.js';
 import { ProcessAdminService } from './process-admin.service.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.policy.js';
-import type { FormCatalog, GroupCatalog, OutboxSink, TaskFormValidator } from './runtime.ports.js';
+import type { FormCatalog, GroupCatalog, OutboxSink, TaskFormValidator, TaskGuard } from './runtime.ports.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { ServiceHandlerRegistry } from './service-handler.registry.js';
 import { type SchedulerWork, StepExecutor } from './step.executor.js';
@@ -36,6 +36,8 @@ export interface ProcessRuntimeOptions {
   /** Handlers by name; `http` is added unless already registered. */
   handlers?: ServiceHandlerRegistry;
   outboxSink?: OutboxSink;
+  /** Domain rules on claiming and completing user tasks (the collection pack's compliance). */
+  taskGuards?: readonly TaskGuard[];
   retry?: Partial<RetryPolicy>;
   scheduler?: Partial<SchedulerOptions>;
   nodeId?: string;
@@ -120,7 +122,14 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       ...(options.maxBpmnBytes ? { maxBytes: options.maxBpmnBytes } : {}),
     }),
     instances: new InstanceService({ store, executor, onWork }),
-    tasks: new TaskService({ store, clock, executor, validator: options.validator, onWork }),
+    tasks: new TaskService({
+      store,
+      clock,
+      executor,
+      validator: options.validator,
+      onWork,
+      ...(options.taskGuards ? { guards: options.taskGuards } : {}),
+    }),
     incidents: new IncidentService({ store, clock, executor, onWork }),
     admin: new ProcessAdminService({ store, executor, deployments: deploymentCache }),
   };

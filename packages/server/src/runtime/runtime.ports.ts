@@ -1,6 +1,6 @@
 import type { ServiceInvocation, Variables } from '@collectflow/engine';
 import type { Locale, ProblemDetailItem } from '@collectflow/schema';
-import type { OutboxRecord } from '@collectflow/store';
+import type { OutboxRecord, TaskRecord } from '@collectflow/store';
 
 /** The outcome of validating a task's submitted data against its form. */
 export interface TaskFormValidation {
@@ -91,3 +91,18 @@ export function isBpmnError(error: unknown): error is BpmnError {
  * 403 problem otherwise. Called inside the transaction before anything is written.
  */
 export type ProcessAuthorizer = (processKey: string) => void;
+
+export interface TaskGuardInput {
+  action: 'claim' | 'complete';
+  task: TaskRecord;
+  actor: RuntimeActor;
+  /** The validated form data (complete only). */
+  data?: Record<string, unknown>;
+}
+
+/**
+ * A domain rule on working a user task (the collection pack's compliance guards on contact
+ * tasks). Refuses by throwing a DomainError, whose problem the caller gets; it runs before the
+ * task's transaction, so nothing is written when it refuses. It may read through the store.
+ */
+export type TaskGuard = (input: TaskGuardInput) => Promise<void>;

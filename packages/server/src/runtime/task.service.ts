@@ -2,7 +2,7 @@ import type { Clock } from '@collectflow/engine';
 import type { Locale } from '@collectflow/schema';
 import type { InboxQuery, InstanceSummary, Store, TaskRecord } from '@collectflow/store';
 import { RuntimeError } from './runtime.errors.js';
-import type { RuntimeActor, TaskFormValidator } from './runtime.ports.js';
+import type { RuntimeActor, TaskFormValidator, TaskGuard } from './runtime.ports.js';
 import { anyWork, type SchedulerWork, type StepExecutor } from './step.executor.js';
 
 export interface TaskCompletion {
@@ -30,8 +30,13 @@ export class TaskService {
       executor: StepExecutor;
       validator: TaskFormValidator;
       onWork: (work?: SchedulerWork) => void;
+      guards?: readonly TaskGuard[];
     },
   ) {}
+
+  async #guard(input: Parameters<TaskGuard>[0]): Promise<void> {
+    for (const guard of this.deps.guards ?? []) await guard(input);
+  }
 
   async list(query: InboxQuery): Promise<TaskRecord[]> {
     return this.deps.store.transaction((tx) => tx.tasks.list(query), { readOnly: true });
@@ -45,6 +50,12 @@ export class TaskService {
   }
 
   async claim(taskId: string, actor: RuntimeActor): Promise<TaskRecord> {
+    if (this.deps.guards?.length) {
+      // Guards read through the store themselves, so they run before the claim's transaction.
+      const peek = await this.deps.store.transaction((tx) => tx.tasks.get(taskId), { readOnly: true });
+      if (peek && mayWork(peek, actor) && peek.status === 'open')
+        await this.#guard({ action: 'claim', task: peek, actor });
+    }
     return this.deps.store.transaction(async (tx) => {
       const task = await tx.tasks.get(taskId);
       if (!task) throw notFound(taskId);
@@ -150,6 +161,7 @@ export class TaskService {
       );
     }
     const stored = validation.data ?? data;
+    await this.#guard({ action: 'complete', task, actor, data: stored });
 
     const completion = await this.deps.store.transaction(async (tx) => {
       const instance = await tx.instances.lock(task.instanceId);
