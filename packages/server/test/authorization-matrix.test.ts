@@ -88,6 +88,8 @@ const POLICY: Record<string, readonly string[] | 'public' | 'login'> = {
   listRecordComments: ['records.view'],
   createTaskComment: ['tasks.work', 'process.admin'],
   listTaskComments: ['tasks.work', 'process.admin'],
+  listRecordMentionCandidates: ['records.view'],
+  listTaskMentionCandidates: ['tasks.work', 'process.admin'],
   getComment: 'login',
   editComment: 'login',
   deleteComment: 'login',

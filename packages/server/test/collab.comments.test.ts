@@ -238,6 +238,41 @@ describe.each(testBackends().map((b) => [b.name, b] as const))(
       expect((await json(res)).mentions.notified).toEqual([u['legal.1']!.id]);
     });
 
+    it('the @ picker offers only the people who can see the case, and the roles', async () => {
+      const candidates = async (query: string, user = u['li.a']!) => {
+        const res = await app.request(`/api/records/${caseId}/mention-candidates${query}`, { as: user.as });
+        const body = await json(res);
+        expect(res.status, JSON.stringify(body)).toBe(200);
+        return body as { users: { username: string }[]; roles: { key: string }[] };
+      };
+      const all = await candidates('');
+      const names = all.users.map((x) => x.username);
+      expect(names).toEqual(expect.arrayContaining(['wang.a', 'legal.1', 'legal.2', 'boss.a']));
+      // Not the caller, and not team B's liaison, who cannot see team A's case.
+      expect(names).not.toContain('li.a');
+      expect(names).not.toContain('zhao.b');
+      expect(all.roles.map((r) => r.key)).toEqual(expect.arrayContaining(['legal', 'liaison']));
+
+      const legal = await candidates('?q=LEGAL.1');
+      expect(legal.users.map((x) => x.username)).toEqual(['legal.1']);
+      expect(legal.roles).toEqual([]);
+      expect((await candidates('?q=wang')).users.map((x) => x.username)).toEqual(['wang.a']);
+      expect((await candidates('?limit=1')).users).toHaveLength(1);
+
+      // Someone who cannot see the case learns nothing about who can.
+      await expectProblem(
+        await app.request(`/api/records/${caseId}/mention-candidates`, { as: u['zhao.b']!.as }),
+        404,
+        'records.not_found',
+      );
+      await expectProblem(
+        await app.request(`/api/records/${caseId}/mention-candidates?limit=99`, { as: u['li.a']!.as }),
+        422,
+        'comments.bad_query',
+        '/limit',
+      );
+    });
+
     it('bad input is answered with problem+json naming the field', async () => {
       const as = u['li.a']!.as;
       const post = (body: unknown) =>

@@ -54,6 +54,12 @@ export interface MentionReport {
   cannotSee: { id: string; displayName: string }[];
 }
 
+/** Whom the comment box may offer to @mention. */
+export interface MentionCandidates {
+  users: { id: string; username: string; displayName: string }[];
+  roles: { key: string; name: Record<string, string> }[];
+}
+
 /** Comments on records (cases) and tasks: write, list, edit with history, delete by the author. */
 export class CommentsService {
   constructor(private readonly deps: { store: Store; clock: Clock; notifier: Notifier }) {}
@@ -108,6 +114,58 @@ export class CommentsService {
         return {
           items: await this.views(tx, comments),
           nextCursor: comments.length === page.limit ? (comments.at(-1)?.id ?? null) : null,
+        };
+      },
+      { readOnly: true },
+    );
+  }
+
+  /**
+   * Who the comment box offers to @mention on a record or task: the active users (other than the
+   * caller) who can see it, directly or through its case, matching `q` in their username or
+   * name; and the roles (a role mention reaches only those of its members who can see it).
+   */
+  async mentionCandidates(
+    subjectType: 'record' | 'task',
+    subjectId: string,
+    actor: Actor,
+    q: string,
+    limit: number,
+  ): Promise<MentionCandidates> {
+    return this.deps.store.transaction(
+      async (tx) => {
+        const subject = await subjectFor(tx, subjectType, subjectId, actor);
+        const roles = await tx.roles.list();
+        const needle = q.trim().toLowerCase();
+        const everyone = await tx.collaboration.activeUsers({ roles: roles.map((r) => r.key) });
+        const caseKey = caseKeyOf(subject);
+        const viaCase = subject.type === 'task' && caseKey !== null;
+        const users: MentionCandidates['users'] = [];
+        for (const user of everyone) {
+          if (users.length >= limit) break;
+          if (user.id === actor.userId) continue;
+          if (
+            needle !== '' &&
+            !user.username.toLowerCase().includes(needle) &&
+            !user.displayName.toLowerCase().includes(needle)
+          )
+            continue;
+          const as = actorOfCollabUser(user, roles);
+          const sees =
+            subject.type === 'record'
+              ? canSeeRecord(subject.record, as)
+              : canSeeTask(subject.task, as) || (viaCase && (await canSeeCaseOf(tx, caseKey, as)));
+          if (sees) users.push({ id: user.id, username: user.username, displayName: user.displayName });
+        }
+        const matching = roles.filter(
+          (r) =>
+            needle === '' ||
+            r.key.toLowerCase().includes(needle) ||
+            Object.values(r.name).some((n) => String(n).toLowerCase().includes(needle)),
+        );
+        return {
+          users,
+          roles: matching.slice(0, limit).map((r) => ({ key: r.key, name: { ...r.name } })),
         };
       },
       { readOnly: true },

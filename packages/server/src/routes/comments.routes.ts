@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { actorOf, requireSomeFormPermission } from '../auth/actor.js';
-import { pageParams } from '../collaboration/collab.errors.js';
+import { invalid, pageParams } from '../collaboration/collab.errors.js';
 import { collabSchemas, idPath, pageQuery, query } from '../collaboration/collab.schemas.js';
 import type { Collaboration } from '../collaboration/collaboration.js';
 import type { OpenApiDocument } from '../openapi/openapi.document.js';
@@ -62,6 +62,61 @@ export function commentsRoutes(openapi: OpenApiDocument, deps: { collaboration: 
       const actor = actorOf(req);
       check(actor);
       res.json(await comments.list(on, req.params.id, actor, pageParams(req.query)));
+    });
+
+    openapi.operation('get', `${base.replace('/comments', '')}/mention-candidates`, {
+      operationId: `list${Subject}MentionCandidates`,
+      summary: `Whom a comment on this ${on} may @mention: users who can see it (matching q) and roles`,
+      tags,
+      permission,
+      parameters: [
+        idPath('id', `${on} id`),
+        query('q', 'part of a username, name or role'),
+        query('limit', '1 to 50, default 20', { type: 'integer', minimum: 1, maximum: 50 }),
+      ],
+      responses: {
+        '200': {
+          description: 'the candidates',
+          schema: {
+            type: 'object',
+            properties: {
+              users: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    username: { type: 'string' },
+                    displayName: { type: 'string' },
+                  },
+                },
+              },
+              roles: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { key: { type: 'string' }, name: { type: 'object' } },
+                },
+              },
+            },
+          },
+        },
+        '404': { description: `no such ${on}, or not yours to see` },
+        '422': { description: 'a bad limit' },
+      },
+    });
+    router.get(`${base.replace('/comments', '')}/mention-candidates`, async (req, res) => {
+      const actor = actorOf(req);
+      check(actor);
+      const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 64) : '';
+      const raw = req.query.limit;
+      const limit = raw === undefined ? 20 : Number(raw);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 50) {
+        throw invalid('comments.bad_query', '/limit', 'limit must be an integer from 1 to 50');
+      }
+      res.json(
+        await comments.mentionCandidates(on, (req.params as Record<string, string>).id!, actor, q, limit),
+      );
     });
   }
 
