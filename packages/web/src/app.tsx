@@ -24,6 +24,11 @@ const UsersPage = lazy(() => import('./pages/admin/users.page'));
 const RolesPage = lazy(() => import('./pages/admin/roles.page'));
 const TeamsPage = lazy(() => import('./pages/admin/teams.page'));
 const AuditPage = lazy(() => import('./pages/admin/audit.page'));
+// Process administration: bpmn-js (viewer, modeler) loads only in these chunks.
+const ProcessesPage = lazy(() => import('./processes/processes.page'));
+const ProcessVersionPage = lazy(() => import('./processes/version.page'));
+const ProcessModelerPage = lazy(() => import('./processes/modeler.page'));
+const ProcessInstancePage = lazy(() => import('./processes/instance.page'));
 
 const ANTD_LOCALES = { 'zh-CN': zhCN, en: enUS } as const;
 
@@ -153,6 +158,38 @@ function Gate() {
           element={
             <Page>
               <AuditPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/processes"
+          element={
+            <Page>
+              <ProcessesPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/processes/versions/:id"
+          element={
+            <Page>
+              <ProcessVersionPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/processes/versions/:id/edit"
+          element={
+            <Page>
+              <ProcessModelerPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/processes/instances/:id"
+          element={
+            <Page>
+              <ProcessInstancePage />
             </Page>
           }
         />

@@ -55,7 +55,7 @@ export interface Instance {
   deploymentId: string;
   processKey: string;
   businessKey: string | null;
-  status: 'running' | 'completed' | 'failed';
+  status: 'running' | 'completed' | 'failed' | 'cancelled';
   activeElementIds: string[];
   version: number;
   startedBy: string | null;

@@ -1,4 +1,5 @@
 import { dashboardMessages } from '../dashboards/dashboards.messages';
+import { processMessages } from '../processes/processes.messages';
 
 /**
  * Every UI string in both languages; a key missing in one language is a type error, not a blank
@@ -250,6 +251,7 @@ const zhCN = {
   homeGroupTasks: '组任务',
   homeOverdue: '已逾期',
   ...dashboardMessages['zh-CN'],
+  ...processMessages['zh-CN'],
 };
 
 const en: Record<keyof typeof zhCN, string> = {
@@ -493,6 +495,7 @@ const en: Record<keyof typeof zhCN, string> = {
   homeGroupTasks: 'Group tasks',
   homeOverdue: 'Overdue',
   ...dashboardMessages.en,
+  ...processMessages.en,
 };
 
 export const messages = { 'zh-CN': zhCN, en } as const;

@@ -1,4 +1,5 @@
 import {
+  ApartmentOutlined,
   AuditOutlined,
   DownOutlined,
   FileTextOutlined,
@@ -69,6 +70,12 @@ function useNavItems(): NonNullable<MenuProps['items']> {
       icon: <AuditOutlined />,
       label: <Link to="/admin/audit">{t('navAudit')}</Link>,
     });
+  if (can('process.deploy') || can('process.admin'))
+    admin.push({
+      key: '/processes',
+      icon: <ApartmentOutlined />,
+      label: <Link to="/processes">{t('navProcesses')}</Link>,
+    });
   if (admin.length > 0) items.push({ type: 'group', key: 'admin', label: t('navAdmin'), children: admin });
   return items;
 }
@@ -84,6 +91,7 @@ function selectedKey(pathname: string): string {
     '/admin/roles',
     '/admin/teams',
     '/admin/audit',
+    '/processes',
   ];
   const hit = prefixes.find((p) => pathname === p || pathname.startsWith(`${p}/`));
   if (hit === '/tasks') return '/inbox';
