@@ -29,6 +29,9 @@ const ProcessesPage = lazy(() => import('./processes/processes.page'));
 const ProcessVersionPage = lazy(() => import('./processes/version.page'));
 const ProcessModelerPage = lazy(() => import('./processes/modeler.page'));
 const ProcessInstancePage = lazy(() => import('./processes/instance.page'));
+const DashboardsPage = lazy(() => import('./dashboards/dashboards.page'));
+const DashboardPage = lazy(() => import('./dashboards/dashboard.page'));
+const DashboardEditorPage = lazy(() => import('./dashboards/dashboard-editor.page'));
 
 const ANTD_LOCALES = { 'zh-CN': zhCN, en: enUS } as const;
 
@@ -190,6 +193,30 @@ function Gate() {
           element={
             <Page>
               <ProcessInstancePage />
+            </Page>
+          }
+        />
+        <Route
+          path="/dashboards"
+          element={
+            <Page>
+              <DashboardsPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/dashboards/:key"
+          element={
+            <Page>
+              <DashboardPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/dashboards/:key/edit"
+          element={
+            <Page>
+              <DashboardEditorPage />
             </Page>
           }
         />

@@ -1,6 +1,7 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  DashboardOutlined,
   DownOutlined,
   FileTextOutlined,
   HomeOutlined,
@@ -46,6 +47,12 @@ function useNavItems(): NonNullable<MenuProps['items']> {
       label: <Link to="/forms">{t('navForms')}</Link>,
     });
   }
+  if (can('dashboards.view'))
+    items.push({
+      key: '/dashboards',
+      icon: <DashboardOutlined />,
+      label: <Link to="/dashboards">{t('navDashboards')}</Link>,
+    });
   const admin: NonNullable<MenuProps['items']> = [];
   if (can('users.admin')) {
     admin.push({
@@ -87,6 +94,7 @@ function selectedKey(pathname: string): string {
     '/cases',
     '/forms',
     '/records',
+    '/dashboards',
     '/admin/users',
     '/admin/roles',
     '/admin/teams',

@@ -1,0 +1,326 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StartedServer } from '@collectflow/cli';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiSession, type Body, packForm } from './support/api-session.js';
+import { browserAvailability, type IsolatingBrowser, launchIsolatingBrowser } from './support/chromium.js';
+import { serveApp } from './support/served-app.js';
+import { ADMIN_PASSWORD, USER_PASSWORD } from './support/web-fixtures.js';
+import { logIn, openPage, poll, SCREENSHOTS } from './support/web-page.js';
+
+const availability = browserAvailability();
+
+// June 2025 in Asia/Shanghai (the built-in dashboards' zone); the dashboards are opened on it.
+const JUNE = 'from=2025-06-01&to=2025-06-30';
+
+/** The bars ECharts drew, as the chart publishes them (canvas pixels from the chart's corner). */
+async function bars(
+  page: Page,
+  widgetId: string,
+): Promise<{ series: number; index: number; x: number; y: number }[]> {
+  const chart = page.getByTestId(`chart-${widgetId}`);
+  const text = await chart.getAttribute('data-bars');
+  return text ? JSON.parse(text) : [];
+}
+
+async function clickBar(page: Page, widgetId: string, series: number, index: number): Promise<void> {
+  const chart = page.getByTestId(`chart-${widgetId}`);
+  await chart.scrollIntoViewIfNeeded();
+  const box = await chart.boundingBox();
+  const bar = (await bars(page, widgetId)).find((b) => b.series === series && b.index === index);
+  if (!box || !bar) throw new Error(`no bar ${series}/${index} in ${widgetId}`);
+  await page.mouse.click(box.x + bar.x, box.y + bar.y);
+}
+
+/** Picks an option of an antd Select found by its aria-label. */
+async function choose(
+  page: Page,
+  label: string,
+  option: string,
+  scope = page.locator('body'),
+): Promise<void> {
+  await scope.getByLabel(label, { exact: true }).click();
+  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+}
+
+describe.skipIf(!availability.run)('dashboards in Chromium', () => {
+  let server: StartedServer;
+  let browser: IsolatingBrowser;
+  let admin: ApiSession;
+  let manager: ApiSession;
+  let base: string;
+
+  beforeAll(async () => {
+    server = await serveApp({ COLLECTFLOW_ADMIN_PASSWORD: ADMIN_PASSWORD });
+    base = server.url.replace('localhost', '127.0.0.1');
+    admin = await ApiSession.login(base, 'admin', ADMIN_PASSWORD);
+    await admin.team('early-cn', '早期组', 'Early team');
+    await admin.team('mid-cn', '中期组', 'Mid team');
+    await admin.user('wang.li', {
+      displayName: 'Wang Li',
+      roles: ['manager'],
+      teamId: 'early-cn',
+      password: USER_PASSWORD,
+    });
+    await admin.user('zhao.ce', {
+      displayName: 'Zhao Ce',
+      roles: ['strategist'],
+      teamId: 'early-cn',
+      password: USER_PASSWORD,
+    });
+    // A role without dashboards.view.
+    await admin.must('PUT', '/api/roles/clerk', {
+      name: { 'zh-CN': '文员', en: 'Clerk' },
+      permissions: ['records.view', 'tasks.work'],
+    });
+    await admin.user('qian.yu', {
+      displayName: 'Qian Yu',
+      roles: ['clerk'],
+      teamId: 'early-cn',
+      password: USER_PASSWORD,
+    });
+    for (const form of ['collector', 'debt-case', 'payment', 'contact-attempt', 'promise-to-pay'])
+      await admin.ensureForm(packForm(form));
+
+    // Demo-like data: three collectors in two teams, four cases, payments in May and June.
+    for (const [userId, team, target] of [
+      ['u-a1', 'early-cn', '10000.00'],
+      ['u-a2', 'early-cn', '5000.00'],
+      ['u-b1', 'mid-cn', '8000.00'],
+    ] as const)
+      await admin.createRecord(
+        'collector',
+        {
+          userId,
+          name: userId,
+          role: 'liaison',
+          team,
+          active: true,
+          currency: 'CNY',
+          monthlyTarget: target,
+          hourlyCost: '50.00',
+        },
+        { ownerTeamId: team },
+      );
+    const cases = [
+      [1, 'early-cn', 'u-a1', '1000.00', '300.00', '30-59'],
+      [2, 'early-cn', 'u-a2', '2000.00', '2000.00', '1-29'],
+      [3, 'mid-cn', 'u-b1', '4000.00', '400.00', '60-89'],
+      [4, 'mid-cn', 'u-b1', '3000.00', '500.00', '30-59'],
+    ] as const;
+    for (const [n, team, collector, principal, paid, dpdBucket] of cases)
+      await admin.createRecord(
+        'debt-case',
+        {
+          caseNumber: `DC-2025-00000${n}`,
+          debtorNo: `DB-000${n}`,
+          debtorName: `债务人${n}`,
+          jurisdiction: 'CN',
+          creditor: { name: '某银行' },
+          currency: 'CNY',
+          principal,
+          interest: '0',
+          fees: '0',
+          costs: '0',
+          paid,
+          dueDate: '2025-04-20',
+          stage: 'MID',
+          status: 'OPEN',
+          team,
+          assignedCollectorId: collector,
+          strategyArm: 'champion',
+          dpdBucket,
+        },
+        { ownerTeamId: team },
+      );
+    const payments = [
+      [1, 1, '100.00', '2025-06-05T02:00:00Z', 'early-cn', 'BANK_TRANSFER'],
+      [2, 1, '200.00', '2025-06-12T02:00:00Z', 'early-cn', 'ALIPAY'],
+      [3, 2, '2000.00', '2025-06-15T03:00:00Z', 'early-cn', 'BANK_TRANSFER'],
+      [4, 4, '500.00', '2025-05-20T02:00:00Z', 'mid-cn', 'BANK_TRANSFER'],
+      [5, 3, '400.00', '2025-06-18T02:00:00Z', 'mid-cn', 'WECHAT_PAY'],
+    ] as const;
+    for (const [n, caseN, amount, receivedAt, team, method] of payments)
+      await admin.createRecord(
+        'payment',
+        {
+          caseNumber: `DC-2025-00000${caseN}`,
+          reference: `PAY-${n}`,
+          amount,
+          currency: 'CNY',
+          method,
+          receivedAt,
+        },
+        { ownerTeamId: team },
+      );
+    manager = await ApiSession.login(base, 'wang.li', USER_PASSWORD);
+    browser = await launchIsolatingBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('a manager sees the KPIs the API computes, filters by team, drills down from a bar, exports CSV and switches language', async () => {
+    const { page, errors, close } = await openPage(browser, 'dashboards-manager');
+    await logIn(page, base, 'wang.li', USER_PASSWORD, '/');
+    await page.getByRole('link', { name: 'Dashboards' }).click();
+    await page.getByRole('link', { name: 'Collection team KPIs' }).click();
+    await poll(() => page.getByTestId('dashboard').count()).toBe(1);
+    // June 2025, as a link to a filtered dashboard would open it.
+    await page.goto(`${base}/dashboards/collection-kpis?${JUNE}`);
+
+    const api = await manager.must('GET', `/api/dashboards/collection-kpis/data?${JUNE}`);
+    const collected = api.widgets.find((w: Body) => w.id === 'collected');
+    // 100 + 200 + 2000 + 400 in June; May's 500 is the previous period.
+    expect(collected.kpi.value).toBe('2700.00');
+    expect(collected.kpi.previous).toBe('500.00');
+    const kpi = page.getByTestId('kpi-collected');
+    await poll(() => kpi.getAttribute('data-value')).toBe(collected.kpi.value);
+    expect(await kpi.textContent()).toBe('¥2,700.00');
+    // Target: the three liaisons' monthly targets, 23,000.00; +440% against May's 500.00.
+    expect(await page.getByTestId('kpi-target-collected').textContent()).toContain('¥23,000.00');
+    expect(await page.getByTestId('kpi-change-collected').textContent()).toContain('440%');
+    const liquidation = api.widgets.find((w: Body) => w.id === 'liquidation-rate');
+    await poll(() => page.getByTestId('kpi-liquidation-rate').getAttribute('data-value')).toBe(
+      String(liquidation.kpi.value),
+    );
+    // Both teams have a bar of collected and one of target.
+    await poll(async () => (await bars(page, 'collected-by-team')).length).toBe(4);
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-kpis.en.png') });
+
+    // The team filter: every widget follows.
+    await choose(page, 'Team', 'Mid team');
+    await page.keyboard.press('Escape');
+    await poll(() => new URL(page.url()).searchParams.getAll('team')).toEqual(['mid-cn']);
+    const mid = await manager.must('GET', `/api/dashboards/collection-kpis/data?${JUNE}&team=mid-cn`);
+    expect(mid.widgets.find((w: Body) => w.id === 'collected').kpi.value).toBe('400.00');
+    await poll(() => kpi.getAttribute('data-value')).toBe('400.00');
+    await poll(async () => (await bars(page, 'collected-by-team')).length).toBe(2);
+    await poll(() => page.getByTestId('kpi-target-collected').textContent()).toContain('¥8,000.00');
+
+    // Drill-down: the mid team's "collected" bar opens its payments.
+    await clickBar(page, 'collected-by-team', 0, 0);
+    const drill = page.getByTestId('drill-down');
+    await poll(() => drill.locator('tbody tr.ant-table-row').count()).toBe(1);
+    expect(await drill.textContent()).toContain('DC-2025-000003');
+    expect(await drill.textContent()).toContain('PAY-5');
+    expect(await page.getByTestId('drill-point').textContent()).toContain('Mid team');
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByTestId('drill-down').count()).toBe(0);
+
+    // CSV export of a widget: the rows the API sent, exactly.
+    await page.getByTestId('export-collected-by-team').click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.ant-dropdown:visible').getByText('Export CSV').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('collection-kpis-collected-by-team.csv');
+    const csv = (await readFile((await download.path()) as string, 'utf8')).replace(/^\uFEFF/, '');
+    const widget = mid.widgets.find((w: Body) => w.id === 'collected-by-team');
+    const lines = csv.trim().split('\r\n');
+    expect(lines).toHaveLength(1 + widget.rows.length);
+    expect(lines[0]).toContain('Collected');
+    expect(lines.slice(1)).toEqual(widget.rows.map((r: unknown[]) => r.map((v) => v ?? '').join(',')));
+    expect(lines[1]).toMatch(/^mid-cn,400\.00,/);
+
+    // Chinese: titles from the definition, money in the Chinese format.
+    await page.getByText('中文').click();
+    await poll(() => page.locator('h1').textContent()).toContain('催收团队 KPI');
+    expect(await page.getByTestId('widget-collected').textContent()).toContain('本期回款');
+    await poll(() => kpi.textContent()).toBe('¥400.00');
+    await page.goto(`${base}/dashboards/collection-kpis?${JUNE}`);
+    await poll(async () => (await bars(page, 'collected-by-team')).length).toBe(4);
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-kpis.zh.png') });
+    await page.getByText('EN', { exact: true }).click();
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('a strategist adds a bar widget with a live preview and saves it as a new version', async () => {
+    const { page, errors, close } = await openPage(browser, 'dashboards-editor');
+    await logIn(page, base, 'zhao.ce', USER_PASSWORD, `/dashboards/collection-kpis?${JUNE}`);
+    await page.getByTestId('edit-dashboard').click();
+    await poll(() => page.getByTestId('dashboard-editor').count()).toBe(1);
+    const before = await admin.must('GET', '/api/dashboards/collection-kpis');
+
+    await page.getByTestId('add-widget').click();
+    const builder = page.getByTestId('widget-builder');
+    await choose(page, 'Dataset', 'Payment', builder);
+    await choose(page, 'Measure', 'Sum', builder);
+    await choose(page, 'Measure field', 'Amount', builder);
+    await choose(page, 'Dimension', 'Method', builder);
+    await builder.getByTestId('builder-title-zh').fill('按还款方式回款');
+    await builder.getByTestId('builder-title-en').fill('Collected by method');
+    // The preview: June's payments by method, as POST /api/dashboards/query answers.
+    await poll(async () => (await bars(page, 'preview')).length).toBe(3);
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-editor-preview.en.png') });
+    await builder.getByTestId('builder-add').click();
+    const added = page.getByTestId('widget-collected-by-method');
+    await poll(() => added.count()).toBe(1);
+    await added.getByTestId('size-collected-by-method').click();
+    await page.locator('.ant-dropdown:visible').getByText('Wider', { exact: true }).click();
+    await poll(() => added.getByTestId('layout-collected-by-method').textContent()).toMatch(/^0,\d+ 7×4$/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-editor.en.png'), fullPage: true });
+
+    await page.getByTestId('save-dashboard').click();
+    await poll(() => page.getByTestId('dashboard').getAttribute('data-version')).toBe(
+      String(before.version + 1),
+    );
+    const saved = await admin.must('GET', '/api/dashboards/collection-kpis');
+    const widget = saved.definition.widgets.find((w: Body) => w.id === 'collected-by-method');
+    expect(widget).toMatchObject({
+      type: 'bar',
+      title: { 'zh-CN': '按还款方式回款', en: 'Collected by method' },
+      layout: { x: 0, w: 7, h: 4 },
+      query: {
+        dataset: { form: 'payment' },
+        measures: [{ id: 'value', op: 'sum', field: '/amount' }],
+        dimensions: [{ id: 'group', field: '/method' }],
+        follow: { period: '/receivedAt', currency: '/currency' },
+      },
+    });
+    // The new version shows the widget with its data: three methods in June.
+    await poll(async () => (await bars(page, 'collected-by-method')).length).toBe(3);
+    const versions = await admin.must('GET', '/api/dashboards/collection-kpis/versions');
+    expect(versions.map((v: Body) => v.version)).toEqual([before.version + 1, before.version]);
+
+    // The version list in the editor, in Chinese.
+    await page.getByText('中文').click();
+    await page.getByTestId('edit-dashboard').click();
+    await page.getByTestId('versions-button').click();
+    await poll(() => page.getByTestId('versions-list').locator('tbody tr.ant-table-row').count()).toBe(2);
+    await page.keyboard.press('Escape');
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-editor.zh.png') });
+
+    // A definition the server refuses is shown with its problems, and nothing is saved.
+    await page.getByTestId('title-en').fill('');
+    await page.getByTestId('save-dashboard').click();
+    await poll(() => page.getByTestId('save-problem').count()).toBe(1);
+    expect(await page.getByTestId('save-problem').textContent()).toContain('/title/en');
+    expect((await admin.must('GET', '/api/dashboards/collection-kpis')).version).toBe(before.version + 1);
+    await page.getByText('EN', { exact: true }).click();
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('a user without dashboards.view has no navigation entry and a clear message on the URL', async () => {
+    const { page, errors, close } = await openPage(browser, 'dashboards-forbidden');
+    await logIn(page, base, 'qian.yu', USER_PASSWORD, '/');
+    await poll(() => page.getByRole('link', { name: 'Cases' }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Dashboards' }).count()).toBe(0);
+    await page.goto(`${base}/dashboards/collection-kpis`);
+    await poll(() => page.getByTestId('dashboards-forbidden').count()).toBe(1);
+    expect(await page.getByTestId('dashboards-forbidden').textContent()).toContain('dashboards.view');
+    await page.goto(`${base}/dashboards/collection-kpis/edit`);
+    await poll(() => page.getByTestId('dashboards-forbidden').count()).toBe(1);
+    const denied = await (await ApiSession.login(base, 'qian.yu', USER_PASSWORD)).request(
+      'GET',
+      '/api/dashboards/collection-kpis/data',
+    );
+    expect(denied.status).toBe(403);
+    expect(errors).toEqual([]);
+    await close();
+  });
+});
