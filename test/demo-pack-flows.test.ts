@@ -346,6 +346,8 @@ describe.each(packBackends())('the debt-collection pack on the real server ($nam
       await settle();
       const task = (await tasksOf(key, 'soft-collection')).find((t) => t.elementId === 'call-debtor');
       expect(task, 'a call task').toBeDefined();
+      // The flow names its steps in both languages (name@zh-CN in the BPMN).
+      expect(task).toMatchObject({ name: 'Call debtor', names: { 'zh-CN': '致电债务人' } });
       return task!;
     };
 

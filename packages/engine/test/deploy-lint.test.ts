@@ -7,6 +7,18 @@ function errors(problems: LintProblem[]) {
 }
 
 describe('deploying a valid model', () => {
+  it('a user task’s name@<locale> properties give its name in other languages', async () => {
+    const { definition, problems } = await parseAndLint(
+      readFixture('user-task-named-in-chinese-and-english.bpmn'),
+      lintContext,
+    );
+    expect(problems).toEqual([]);
+    expect(definition?.metadata.userTasks[0]).toMatchObject({
+      name: 'Call the debtor',
+      names: { 'zh-CN': '致电债务人' },
+    });
+  });
+
   it('produces a JSON deployment with the pre-parsed source and the metadata the host needs', async () => {
     const { definition, problems } = await parseAndLint(
       readFixture('promise-to-pay-timer-30-days.bpmn'),
@@ -21,6 +33,7 @@ describe('deploying a valid model', () => {
       {
         elementId: 'await-payment',
         name: 'Record payment',
+        names: {},
         form: { key: 'payment' },
         candidateGroups: ['collectors'],
         assignee: null,
@@ -30,6 +43,7 @@ describe('deploying a valid model', () => {
       {
         elementId: 'follow-up',
         name: 'Follow up broken promise',
+        names: {},
         form: { key: 'debt-case' },
         candidateGroups: ['collectors'],
         assignee: null,

@@ -440,6 +440,7 @@ class Linter {
     this.userTasks.push({
       elementId: task.id!,
       name: task.name ?? null,
+      names: localizedNames(task),
       form: form ?? { key: formKey ?? '' },
       candidateGroups: groups,
       assignee: stringProp(task, 'assignee') ?? null,
@@ -664,4 +665,19 @@ export async function lintDefinitions(root: ModdleElement, context: LintContext)
       elements: linter.elements,
     },
   };
+}
+
+/** `name@<locale>` camunda:properties of an element: its name in other languages. */
+function localizedNames(element: ModdleElement): Record<string, string> {
+  const names: Record<string, string> = {};
+  const extensionElements = child(element, 'extensionElements');
+  for (const ext of extensionElements ? children(extensionElements, 'values') : []) {
+    if (ext.$type !== 'camunda:Properties') continue;
+    for (const property of children(ext, 'values')) {
+      const name = stringProp(property, 'name');
+      const value = stringProp(property, 'value');
+      if (name?.startsWith('name@') && value) names[name.slice('name@'.length)] = value;
+    }
+  }
+  return names;
 }

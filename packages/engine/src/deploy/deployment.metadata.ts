@@ -10,6 +10,11 @@ export interface FormRef {
 export interface UserTaskMetadata {
   elementId: string;
   name: string | null;
+  /**
+   * The name in other languages, from camunda:properties named `name@<locale>` (e.g.
+   * `name@zh-CN`), which Camunda Modeler's properties panel edits. Absent in older deployments.
+   */
+  names?: Record<string, string>;
   form: FormRef;
   candidateGroups: string[];
   /** Literal or `${...}`; resolved when the task is created. */

@@ -440,6 +440,7 @@ function describeTask(
     taskId,
     elementId: api.id,
     name: meta?.name ?? api.name ?? null,
+    names: meta?.names ?? {},
     formKey: meta?.form.key ?? '',
     formVersion: meta?.form.version ?? null,
     candidateGroups: groups.filter(Boolean),

@@ -39,6 +39,8 @@ export interface WaitingTask {
   taskId: string;
   elementId: string;
   name: string | null;
+  /** The name in other languages by locale (`name@zh-CN` properties). */
+  names: Record<string, string>;
   formKey: string;
   /** Null means "the form's latest version". */
   formVersion: number | null;

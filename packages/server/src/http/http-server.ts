@@ -13,8 +13,11 @@ export interface RunningServer {
 
 export async function listen(app: Express, port: number, host?: string): Promise<RunningServer> {
   const server = createServer(app);
-  // Slow clients must not hold a connection for ever; keep-alive stays short so shutdown is quick.
-  server.keepAliveTimeout = 5_000;
+  // Slow clients must not hold a connection for ever (headers and request timeouts). Idle
+  // keep-alive connections live longer than clients' own idle timeouts (undici's 4 s, load
+  // balancers' 60 s), so a client never reuses a socket at the moment the server closes it
+  // (ECONNRESET); close() ends idle connections at once, so shutdown stays quick.
+  server.keepAliveTimeout = 65_000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 120_000;
   // While stopping, a keep-alive connection is closed as soon as its last response is sent,

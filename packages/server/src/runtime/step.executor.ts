@@ -232,6 +232,7 @@ export class StepExecutor {
         engineTaskId: t.taskId,
         elementId: t.elementId,
         name: t.name,
+        names: t.names,
         processKey: instance.processKey,
         businessKey: instance.businessKey,
         formKey: t.formKey,

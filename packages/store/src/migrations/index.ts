@@ -8,6 +8,7 @@ import * as m0006 from './20261124_0006_dashboards.js';
 import * as m0007 from './20261124_0007_dashboard_projections.js';
 import * as m0008 from './20261124_0008_dashboard_lookup_keys.js';
 import * as m0009 from './20261125_0009_instance_cancelled.js';
+import * as m0010 from './20261125_0010_task_localized_names.js';
 
 export interface Migration {
   name: string;
@@ -26,6 +27,7 @@ export const migrations: readonly Migration[] = [
   m0007,
   m0008,
   m0009,
+  m0010,
 ];
 
 /** knex's MigrationSource over the list above. */

@@ -8,6 +8,8 @@ export interface TaskRecord {
   engineTaskId: string;
   elementId: string;
   name: string | null;
+  /** The name in other languages, by locale. */
+  names: Record<string, string>;
   processKey: string;
   businessKey: string | null;
   formKey: string;
@@ -27,8 +29,8 @@ export interface TaskRecord {
 
 export type NewTask = Omit<
   TaskRecord,
-  'status' | 'claimedBy' | 'claimedAt' | 'completedBy' | 'completedAt' | 'data'
->;
+  'status' | 'claimedBy' | 'claimedAt' | 'completedBy' | 'completedAt' | 'data' | 'names'
+> & { names?: Record<string, string> };
 
 export interface InboxQuery {
   /** Tasks assigned to or claimed by this user, or unassigned and offered to one of `groups`. Omit for every task. */
@@ -49,6 +51,7 @@ interface TaskRow {
   engine_task_id: string;
   element_id: string;
   name: string | null;
+  names: Record<string, string> | null;
   process_key: string;
   business_key: string | null;
   form_key: string;
@@ -73,6 +76,7 @@ function toRecord(row: TaskRow): TaskRecord {
     engineTaskId: row.engine_task_id,
     elementId: row.element_id,
     name: row.name,
+    names: row.names ?? {},
     processKey: row.process_key,
     businessKey: row.business_key,
     formKey: row.form_key,
@@ -104,6 +108,7 @@ export class TasksRepo {
         engine_task_id: t.engineTaskId,
         element_id: t.elementId,
         name: t.name,
+        names: JSON.stringify(t.names ?? {}),
         process_key: t.processKey,
         business_key: t.businessKey,
         form_key: t.formKey,

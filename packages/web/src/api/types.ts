@@ -33,6 +33,8 @@ export interface Task {
   instanceId: string;
   elementId: string;
   name: string | null;
+  /** The name in other languages by locale (name@zh-CN in the BPMN); older tasks have none. */
+  names?: Record<string, string>;
   processKey: string;
   businessKey: string | null;
   formKey: string;

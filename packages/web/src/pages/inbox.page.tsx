@@ -10,6 +10,7 @@ import { PageTitle } from '../shell/app-shell';
 import { useDirectory } from '../shell/directory';
 import { useToast } from '../shell/toast';
 import { DueTag, isOverdue } from './due-tag';
+import { taskName } from './task-name';
 
 async function allPages(path: string): Promise<Task[]> {
   const out: Task[] = [];
@@ -36,7 +37,7 @@ function byUrgency(a: Task, b: Task): number {
 }
 
 export default function InboxPage() {
-  const { t } = useLocale();
+  const { t, locale } = useLocale();
   const me = useMe();
   const { message } = useToast();
   const navigate = useNavigate();
@@ -107,7 +108,7 @@ export default function InboxPage() {
     {
       title: t('taskName'),
       key: 'name',
-      render: (_, task) => <Link to={`/tasks/${task.id}`}>{task.name ?? task.elementId}</Link>,
+      render: (_, task) => <Link to={`/tasks/${task.id}`}>{taskName(task, locale)}</Link>,
     },
     {
       title: t('businessKey'),

@@ -13,6 +13,7 @@ import { useDirectory } from '../shell/directory';
 import { Outcome } from '../shell/outcome';
 import { useToast } from '../shell/toast';
 import { DueTag } from './due-tag';
+import { taskName } from './task-name';
 
 interface Completion {
   task: Task;
@@ -137,7 +138,7 @@ export default function TaskPage() {
     }
   };
 
-  const title = useMemo(() => (task ? (task.name ?? task.elementId) : ''), [task]);
+  const title = useMemo(() => (task ? taskName(task, locale) : ''), [task, locale]);
 
   if (loadError)
     return (
@@ -173,7 +174,7 @@ export default function TaskPage() {
           <div data-testid="next-tasks" className="cf-outcome-extra">
             {outcome.next.map((n) => (
               <Button key={n.id} type="primary" onClick={() => navigate(`/tasks/${n.id}`)}>
-                {t('openNextTask')}: {n.name ?? n.id}
+                {t('openNextTask')}: {'elementId' in n ? taskName(n, locale) : n.id}
               </Button>
             ))}
             <Link to="/inbox">{t('backToInbox')}</Link>
