@@ -126,14 +126,20 @@ export function StartInstanceDialog({
   return (
     <Modal
       open={open}
-      title={t('procStartTitle', { key: chosen ?? processKey ?? '' })}
+      title={chosen || processKey ? t('procStartTitle', { key: chosen ?? processKey ?? '' }) : t('procStart')}
       onCancel={onClose}
       onOk={() => void submit()}
       okText={t('procStart')}
       destroyOnHidden
       width={640}
     >
-      <Form form={form} layout="vertical" initialValues={{ processKey, variables: [] }} preserve={false}>
+      <Form
+        form={form}
+        name="start-instance"
+        layout="vertical"
+        initialValues={{ processKey, variables: [] }}
+        preserve={false}
+      >
         <Space style={{ width: '100%' }} align="start">
           <Form.Item name="processKey" label={t('procFilterProcess')} rules={[{ required: true }]}>
             <Select
@@ -241,7 +247,7 @@ export function SendMessageDialog({
       okText={t('procSendMessage')}
       destroyOnHidden
     >
-      <Form form={form} layout="vertical" preserve={false}>
+      <Form form={form} name="send-message" layout="vertical" preserve={false}>
         <Form.Item name="name" label={t('procMessageName')} rules={[{ required: true }]}>
           <Input placeholder="PaymentReceived" />
         </Form.Item>
@@ -306,6 +312,7 @@ export default function InstancesList({ deployments }: { deployments: Deployment
     <div data-testid="instances-list">
       <Form
         form={form}
+        name="instance-filters"
         layout="inline"
         onFinish={(values) => setFilters({ ...values })}
         style={{ marginBottom: 12, rowGap: 8 }}
