@@ -32,6 +32,9 @@ const ProcessInstancePage = lazy(() => import('./processes/instance.page'));
 const DashboardsPage = lazy(() => import('./dashboards/dashboards.page'));
 const DashboardPage = lazy(() => import('./dashboards/dashboard.page'));
 const DashboardEditorPage = lazy(() => import('./dashboards/dashboard-editor.page'));
+const NotificationsPage = lazy(() => import('./collaboration/notifications.page'));
+const MyPerformancePage = lazy(() => import('./collaboration/performance.page'));
+const TeamReviewPage = lazy(() => import('./collaboration/team-review.page'));
 
 const ANTD_LOCALES = { 'zh-CN': zhCN, en: enUS } as const;
 
@@ -217,6 +220,30 @@ function Gate() {
           element={
             <Page>
               <DashboardEditorPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/notifications"
+          element={
+            <Page>
+              <NotificationsPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/performance"
+          element={
+            <Page>
+              <MyPerformancePage />
+            </Page>
+          }
+        />
+        <Route
+          path="/performance/team"
+          element={
+            <Page>
+              <TeamReviewPage />
             </Page>
           }
         />

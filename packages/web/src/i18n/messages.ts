@@ -1,3 +1,4 @@
+import { collabMessages } from '../collaboration/collab.messages';
 import { dashboardMessages } from '../dashboards/dashboards.messages';
 import { processMessages } from '../processes/processes.messages';
 
@@ -252,6 +253,7 @@ const zhCN = {
   homeOverdue: '已逾期',
   ...dashboardMessages['zh-CN'],
   ...processMessages['zh-CN'],
+  ...collabMessages['zh-CN'],
 };
 
 const en: Record<keyof typeof zhCN, string> = {
@@ -496,6 +498,7 @@ const en: Record<keyof typeof zhCN, string> = {
   homeOverdue: 'Overdue',
   ...dashboardMessages.en,
   ...processMessages.en,
+  ...collabMessages.en,
 };
 
 export const messages = { 'zh-CN': zhCN, en } as const;

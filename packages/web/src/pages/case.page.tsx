@@ -6,7 +6,6 @@ import {
   Col,
   Descriptions,
   Drawer,
-  Empty,
   Result,
   Row,
   Space,
@@ -15,7 +14,6 @@ import {
   Table,
   Tabs,
   Tag,
-  Timeline,
 } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -23,6 +21,7 @@ import { ApiError, api, type ProblemItem, query } from '../api/client';
 import { loadFormVersion } from '../api/forms.api';
 import type { FormVersion, InstanceView, Page, RecordView, Task } from '../api/types';
 import { useMe, useSession } from '../auth/session.context';
+import { CaseAttachments, CaseComments, CaseTimeline, useCaseCollab } from '../collaboration/case-collab';
 import { type FieldInfo, FieldValue, formFields } from '../forms/field-display';
 import { FormRenderer } from '../forms/form-renderer';
 import { pickText } from '../forms/localize-form';
@@ -66,15 +65,6 @@ interface RunningFlow {
 
 type Action = 'contact-attempt' | 'promise-to-pay' | 'payment';
 
-const HISTORY_EVENTS = new Set([
-  'process.start',
-  'process.end',
-  'task.complete',
-  'message.receive',
-  'timer.fire',
-  'task.claim',
-]);
-
 export default function CasePage() {
   const { id = '' } = useParams();
   const { t, locale, formatDateTime, formatMoney } = useLocale();
@@ -95,6 +85,7 @@ export default function CasePage() {
   const [actionErrors, setActionErrors] = useState<ProblemItem[]>([]);
   const [actionRefused, setActionRefused] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
+  const collab = useCaseCollab(id);
 
   const caseNumber = typeof record?.data.caseNumber === 'string' ? record.data.caseNumber : '';
   const debtorNo = typeof record?.data.debtorNo === 'string' ? record.data.debtorNo : '';
@@ -238,7 +229,7 @@ export default function CasePage() {
         }
       } else message.success(t('recordCreated'));
       setAction(null);
-      await load();
+      await Promise.all([load(), collab.reload()]);
     } catch (e) {
       if (e instanceof ApiError && e.status === 422) {
         setActionErrors(e.errors.length ? e.errors : [{ pointer: '', message: e.problem.detail ?? e.code }]);
@@ -249,19 +240,10 @@ export default function CasePage() {
     }
   };
 
-  const timeline = useMemo(() => {
+  // The server's timeline has the case's own changes, process steps, comments and files; the
+  // page adds the records filed under the case (contacts, promises, payments...).
+  const relatedEvents = useMemo(() => {
     const items: { at: string; text: string; color?: string }[] = [];
-    if (record)
-      items.push({
-        at: record.createdAt,
-        text: t('eventRecord', { form: caseForm ? pickText(caseForm.title, locale) : '' }),
-      });
-    if (record && record.version > 1)
-      items.push({
-        at: record.updatedAt,
-        text: t('eventUpdated', { form: caseForm ? pickText(caseForm.title, locale) : '' }),
-        color: 'gray',
-      });
     for (const r of RELATED) {
       const rel = related[r.key];
       if (!rel?.version) continue;
@@ -269,18 +251,8 @@ export default function CasePage() {
       for (const rec of rel.records)
         items.push({ at: rec.createdAt, text: t('eventRecord', { form: title }), color: 'green' });
     }
-    for (const flow of flows ?? []) {
-      for (const h of flow.view.history) {
-        if (!HISTORY_EVENTS.has(h.event)) continue;
-        items.push({
-          at: h.at,
-          text: `${flow.view.instance.processKey} · ${t(`ev.${h.event}` as MessageKey)}${h.name ? ` · ${h.name}` : ''}`,
-          color: 'blue',
-        });
-      }
-    }
-    return items.sort((a, b) => b.at.localeCompare(a.at));
-  }, [record, caseForm, related, flows, locale, t]);
+    return items;
+  }, [related, locale, t]);
 
   if (error)
     return (
@@ -427,26 +399,12 @@ export default function CasePage() {
               }))}
             />
           </Card>
-          <Card size="small" title={t('timeline')}>
-            <div className="cf-timeline" data-testid="timeline">
-              {timeline.length === 0 ? (
-                <Empty description={t('nothingYet')} />
-              ) : (
-                <Timeline
-                  items={timeline.map((e, i) => ({
-                    key: `${e.at}-${i}`,
-                    color: e.color ?? 'blue',
-                    content: (
-                      <span>
-                        <span style={{ color: '#8c8c8c', marginInlineEnd: 8 }}>{formatDateTime(e.at)}</span>
-                        {e.text}
-                      </span>
-                    ),
-                  }))}
-                />
-              )}
-            </div>
-          </Card>
+          <CaseComments recordId={record.id} collab={collab} />
+          <CaseTimeline
+            collab={collab}
+            local={relatedEvents}
+            fieldTitle={(name) => field(name)?.title ?? name}
+          />
         </Col>
         <Col xs={24} lg={8}>
           <Card size="small" title={t('debtor')} style={{ marginBottom: 16 }} data-testid="debtor">
@@ -478,6 +436,7 @@ export default function CasePage() {
               <Link to={`/records/${debtor.record.id}`}>{pickText(debtor.version.title, locale)} →</Link>
             )}
           </Card>
+          <CaseAttachments recordId={record.id} collab={collab} canUpload={can('records.edit')} />
           <Card size="small" title={t('instances')} data-testid="flows">
             {flows === null ? (
               <Spin size="small" />

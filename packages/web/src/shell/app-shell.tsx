@@ -9,15 +9,18 @@ import {
   KeyOutlined,
   LogoutOutlined,
   MenuOutlined,
+  RiseOutlined,
   SafetyOutlined,
   SolutionOutlined,
   TeamOutlined,
+  TrophyOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { Button, Dropdown, Grid, Layout, Menu, type MenuProps, Space, Tag } from 'antd';
 import { lazy, type ReactNode, Suspense, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useMe, useSession } from '../auth/session.context';
+import { NotificationBell } from '../collaboration/notification-bell';
 import { useLocale } from '../i18n/locale.context';
 import { useDirectory } from './directory';
 import { LanguageSwitch } from './language-switch';
@@ -52,6 +55,17 @@ function useNavItems(): NonNullable<MenuProps['items']> {
       key: '/dashboards',
       icon: <DashboardOutlined />,
       label: <Link to="/dashboards">{t('navDashboards')}</Link>,
+    });
+  items.push({
+    key: '/performance',
+    icon: <TrophyOutlined />,
+    label: <Link to="/performance">{t('navMyPerformance')}</Link>,
+  });
+  if (can('audit.view'))
+    items.push({
+      key: '/performance/team',
+      icon: <RiseOutlined />,
+      label: <Link to="/performance/team">{t('navTeamReview')}</Link>,
     });
   const admin: NonNullable<MenuProps['items']> = [];
   if (can('users.admin')) {
@@ -95,6 +109,9 @@ function selectedKey(pathname: string): string {
     '/forms',
     '/records',
     '/dashboards',
+    '/performance/team',
+    '/performance',
+    '/notifications',
     '/admin/users',
     '/admin/roles',
     '/admin/teams',
@@ -199,6 +216,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         <div style={{ flex: 1 }} />
         <Space size="middle" align="center">
           <LanguageSwitch />
+          <NotificationBell />
           <UserMenu compact={compact} />
         </Space>
       </Layout.Header>
