@@ -197,4 +197,48 @@ describe.skipIf(!availability.run)('process administration in Chromium', () => {
     expect(errors).toEqual([]);
     await close();
   });
+
+  it('an admin edits a version in the modeler (candidate groups picked from the roles), deploys it as a new version, and migrates running instances after a dry run', async () => {
+    const { page, errors, close } = await openPage(browser, 'process-admin-modeler', { viewport: VIEWPORT });
+    const listed = await admin.must('GET', '/api/deployments?processKey=dispute-handling');
+    const v1 = listed.items.find((d: { version: number }) => d.version === 1);
+    await logIn(page, base, 'admin', ADMIN_PASSWORD, `/processes/versions/${v1.id}/edit`);
+    const shape = page.locator(
+      '[data-testid="bpmn-modeler"] g.djs-element[data-element-id="review-dispute"]',
+    );
+    await poll(() => shape.count()).toBe(1);
+    await shape.locator('.djs-hit').first().click({ force: true });
+    const properties = page.getByTestId('element-properties');
+    await poll(() => properties.textContent()).toContain('review-dispute');
+    await properties.getByLabel('Candidate groups').click();
+    await page.getByTitle(/\(manager\)$/).click();
+    await page.keyboard.press('Escape');
+    await properties.getByLabel('Due (ISO duration or date, e.g. P2D)').fill('P7D');
+    await properties.getByRole('button', { name: 'Apply to the element' }).click();
+    await page.screenshot({ path: join(SCREENSHOTS, 'process-admin-modeler.en.png') });
+    await page.getByRole('button', { name: 'Check and deploy as a new version' }).click();
+    await poll(() => page.locator('h1').textContent()).toBe('dispute-handling · version 2');
+    const v2 = (await admin.must('GET', '/api/deployments?processKey=dispute-handling')).items.find(
+      (d: { version: number }) => d.version === 2,
+    );
+    const source = String((await admin.request('GET', `/api/deployments/${v2.id}/source`)).body);
+    expect(source).toMatch(/id="review-dispute"[^>]*camunda:candidateGroups="analyst,manager"/);
+    expect(source).toMatch(/id="review-dispute"[^>]*camunda:dueDate="P7D"/);
+
+    // Running instances of v1 (waiting at the start event) can move to v2: dry run, then apply.
+    await page.goto(`${base}/processes/versions/${v1.id}`);
+    await page.getByRole('button', { name: 'Migrate instances…' }).click();
+    await page.getByRole('button', { name: 'Dry run (report only)' }).click();
+    const report = page.getByTestId('migration-report');
+    await poll(() => report.textContent()).toMatch(/Dry run: \d+ can move, 0 cannot/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'process-admin-migration.en.png') });
+    const before = Number(/Dry run: (\d+) can move/.exec((await report.textContent()) ?? '')?.[1]);
+    expect(before).toBeGreaterThan(0);
+    await page.getByRole('button', { name: /Migrate the instances that can move/ }).click();
+    await poll(() => report.textContent()).toContain(`Instances migrated: ${before}`);
+    const stats = await admin.must('GET', `/api/deployments/${v2.id}/statistics`);
+    expect(stats.totals.running).toBe(before);
+    expect(errors).toEqual([]);
+    await close();
+  }, 180_000);
 });

@@ -1,6 +1,6 @@
 import { CloudUploadOutlined, InboxOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Empty, Space, Spin, Table, Tabs, Tag, Typography, Upload } from 'antd';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, api } from '../api/client';
 import type { Page } from '../api/types';
@@ -38,6 +38,7 @@ function UploadPanel({ onDeployed }: { onDeployed: () => void }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  const canvasBox = useRef<HTMLDivElement>(null);
 
   const check = async (file: File) => {
     setFailure(null);
@@ -104,6 +105,7 @@ function UploadPanel({ onDeployed }: { onDeployed: () => void }) {
     <Card title={t('procUploadTitle')} size="small" style={{ marginBottom: 16 }}>
       <div data-testid="bpmn-upload">
         <Upload.Dragger
+          height={checked ? 64 : undefined}
           accept=".bpmn,.xml"
           multiple={false}
           showUploadList={false}
@@ -112,9 +114,11 @@ function UploadPanel({ onDeployed }: { onDeployed: () => void }) {
             return false;
           }}
         >
-          <p className="ant-upload-drag-icon">
-            <InboxOutlined />
-          </p>
+          {!checked && (
+            <p className="ant-upload-drag-icon">
+              <InboxOutlined />
+            </p>
+          )}
           <p className="ant-upload-text">{t('procUploadHint')}</p>
         </Upload.Dragger>
       </div>
@@ -150,7 +154,13 @@ function UploadPanel({ onDeployed }: { onDeployed: () => void }) {
                 rowClassName={(p) =>
                   `cf-lint-row${p.elementId && p.elementId === selected ? ' cf-lint-row-selected' : ''}`
                 }
-                onRow={(p) => ({ onClick: () => setSelected(p.elementId) })}
+                onRow={(p) => ({
+                  onClick: () => {
+                    setSelected(p.elementId);
+                    // The diagram is below the list: bring the element into view with it.
+                    canvasBox.current?.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+                  },
+                })}
                 columns={[
                   {
                     title: t('procLintColElement'),
@@ -172,7 +182,7 @@ function UploadPanel({ onDeployed }: { onDeployed: () => void }) {
               />
             </>
           )}
-          <div style={{ marginTop: 12 }}>
+          <div style={{ marginTop: 12 }} ref={canvasBox}>
             <Suspense fallback={<Spin />}>
               <BpmnCanvas
                 xml={checked.xml}
