@@ -4,7 +4,7 @@ import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import './processes.css';
 import { CloudUploadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Form, Input, Radio, Select, Space, Spin, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Radio, Select, Spin, Table, Tag, Typography } from 'antd';
 import Modeler from 'bpmn-js/lib/Modeler';
 import {
   BpmnPropertiesPanelModule,
@@ -294,10 +294,10 @@ export default function ModelerPage() {
       {!source.xml && <Spin />}
       <div className="cf-modeler">
         <div ref={canvasRef} className="cf-modeler-canvas" data-testid="bpmn-modeler" />
-        <Space orientation="vertical" style={{ width: '100%' }}>
+        <div className="cf-modeler-side">
           <Card size="small">{modeler && <ElementProperties modeler={modeler} element={selected} />}</Card>
           <div ref={panelRef} className="cf-modeler-panel" />
-        </Space>
+        </div>
       </div>
     </div>
   );
