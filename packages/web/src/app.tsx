@@ -20,6 +20,9 @@ const FormsPage = lazy(() => import('./pages/forms.page'));
 const RecordsPage = lazy(() => import('./pages/records.page'));
 const RecordPage = lazy(() => import('./pages/record.page'));
 const CasePage = lazy(() => import('./pages/case.page'));
+// The form designer (dnd-kit, the properties panel) is its own chunk, apart from the inbox and task forms.
+const DesignerListPage = lazy(() => import('./designer/designer-list.page'));
+const DesignerPage = lazy(() => import('./designer/designer.page'));
 const UsersPage = lazy(() => import('./pages/admin/users.page'));
 const RolesPage = lazy(() => import('./pages/admin/roles.page'));
 const TeamsPage = lazy(() => import('./pages/admin/teams.page'));
@@ -108,6 +111,22 @@ function Gate() {
           element={
             <Page>
               <RecordPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/designer"
+          element={
+            <Page>
+              <DesignerListPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/designer/:key"
+          element={
+            <Page>
+              <DesignerPage />
             </Page>
           }
         />

@@ -10,6 +10,8 @@ import {
   labelOf,
   locate,
   optionsOf,
+  setErrorMessage,
+  setLimit,
   setOptions,
   uniqueKey,
 } from '../src/designer/designer.fields';
@@ -33,6 +35,7 @@ import {
   updateField,
 } from '../src/designer/designer.ops';
 import { hiddenFields } from '../src/forms/conditional-fields';
+import { localizeForm } from '../src/forms/localize-form';
 import { InterpretingValidator } from '../src/forms/schema.validator';
 
 const formsDir = join(import.meta.dirname, '..', '..', '..', 'definitions', 'forms');
@@ -227,6 +230,34 @@ describe('each field type of the palette', () => {
     }).state;
     s = addField(s, 'root', 1, 'section', { 'zh-CN': '组', en: 'Part' }).state;
     expect(checkState(s).map((i) => i.code)).toEqual(['options.empty', 'container.empty']);
+  });
+});
+
+describe('a custom error message', () => {
+  it('replaces the generic message of the field’s own rules, in the UI language', () => {
+    const made = addField(emptyState('msg', { 'zh-CN': '提示', en: 'Messages' }), 'root', 0, 'text', {
+      'zh-CN': '车牌',
+      en: 'Plate',
+    });
+    const s = updateField(made.state, made.id, (f) => {
+      setLimit(f, 'pattern', '^[A-Z]{2}[0-9]{4}$');
+      setLimit(f, 'maxLength', 6);
+      setErrorMessage(f, { 'zh-CN': '车牌格式如 AB1234', en: 'Write the plate like AB1234' });
+    });
+    const def = toDefinition(s);
+    expect(errorsIn(def)).toEqual([]);
+    for (const [locale, text] of [
+      ['en', 'Write the plate like AB1234'],
+      ['zh-CN', '车牌格式如 AB1234'],
+    ] as const) {
+      const localized = localizeForm(def.schema, def.uiSchema, locale).schema;
+      const messages = new InterpretingValidator(locale)
+        .errorsOf(localized, { plate: 'ab12345' })
+        .map((e) => e.message);
+      expect(messages).toEqual([text, text]);
+      // A rule the field did not set itself (the type) keeps its generic message.
+      expect(new InterpretingValidator(locale).errorsOf(localized, { plate: 5 })[0]?.message).not.toBe(text);
+    }
   });
 });
 

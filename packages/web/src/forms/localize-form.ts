@@ -63,6 +63,8 @@ function localizeNode(node: unknown, locale: Locale, ui: Json | undefined): unkn
   if (texts) {
     if (typeof texts.title === 'string') out.title = texts.title;
     if (typeof texts.description === 'string') out.description = texts.description;
+    // The designer's custom message for the field's own rules (pattern, lengths, limits).
+    if (typeof texts.errorMessage === 'string') out['x-errorMessage'] = texts.errorMessage;
   }
   const names = Array.isArray(texts?.enumNames) ? texts.enumNames : node.enumNames;
   if (ui && Array.isArray(names)) {

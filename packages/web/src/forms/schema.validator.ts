@@ -135,6 +135,32 @@ function messageFor(unit: OutputUnit, locale: Locale): { message: string; missin
   }
 }
 
+/** Keywords whose failure a field's own error message (the designer's `errorMessage`) replaces. */
+const OWN_RULES = new Set([
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'pattern',
+  'format',
+]);
+
+/** The `x-errorMessage` (written by localizeForm from x-i18n) of the schema whose keyword failed. */
+function ownMessage(schema: Json, unit: OutputUnit): string | undefined {
+  if (!OWN_RULES.has(unit.keyword)) return undefined;
+  let node: unknown = schema;
+  for (const segment of instancePath(unit.keywordLocation).slice(0, -1)) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Json)[segment];
+  }
+  const text = typeof node === 'object' && node !== null ? (node as Json)['x-errorMessage'] : undefined;
+  return typeof text === 'string' && text !== '' ? text : undefined;
+}
+
 /** '#/a/0/b' (URI fragment, JSON pointer) → ['a', '0', 'b']. */
 function instancePath(location: string): string[] {
   const pointer = decodeURIComponent(location.replace(/^#/, ''));
@@ -201,7 +227,9 @@ export class InterpretingValidator implements ValidatorType<unknown, RJSFSchema>
     const seen = new Set<string>();
     const errors: RJSFValidationError[] = [];
     for (const unit of units) {
-      const { message, missing } = messageFor(unit, this.locale);
+      const worded = messageFor(unit, this.locale);
+      const { missing } = worded;
+      const message = ownMessage(schema, unit) ?? worded.message;
       const path = instancePath(unit.instanceLocation);
       if (missing !== undefined) path.push(missing);
       const property = path.length ? `.${path.join('.')}` : '';

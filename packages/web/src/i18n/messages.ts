@@ -1,5 +1,6 @@
 import { collabMessages } from '../collaboration/collab.messages';
 import { dashboardMessages } from '../dashboards/dashboards.messages';
+import { designerMessages } from '../designer/designer.messages';
 import { processMessages } from '../processes/processes.messages';
 
 /**
@@ -252,6 +253,7 @@ const zhCN = {
   homeGroupTasks: '组任务',
   homeOverdue: '已逾期',
   ...dashboardMessages['zh-CN'],
+  ...designerMessages['zh-CN'],
   ...processMessages['zh-CN'],
   ...collabMessages['zh-CN'],
 };
@@ -497,6 +499,7 @@ const en: Record<keyof typeof zhCN, string> = {
   homeGroupTasks: 'Group tasks',
   homeOverdue: 'Overdue',
   ...dashboardMessages.en,
+  ...designerMessages.en,
   ...processMessages.en,
   ...collabMessages.en,
 };

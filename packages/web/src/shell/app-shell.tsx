@@ -4,6 +4,7 @@ import {
   DashboardOutlined,
   DownOutlined,
   FileTextOutlined,
+  FormOutlined,
   HomeOutlined,
   InboxOutlined,
   KeyOutlined,
@@ -50,6 +51,12 @@ function useNavItems(): NonNullable<MenuProps['items']> {
       label: <Link to="/forms">{t('navForms')}</Link>,
     });
   }
+  if (can('forms.design'))
+    items.push({
+      key: '/designer',
+      icon: <FormOutlined />,
+      label: <Link to="/designer">{t('navDesigner')}</Link>,
+    });
   if (can('dashboards.view'))
     items.push({
       key: '/dashboards',
@@ -108,6 +115,7 @@ function selectedKey(pathname: string): string {
     '/cases',
     '/forms',
     '/records',
+    '/designer',
     '/dashboards',
     '/performance/team',
     '/performance',
