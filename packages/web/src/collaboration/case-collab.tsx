@@ -656,7 +656,8 @@ export function CaseTimeline({
         kind: 'comment',
         content: (
           <span>
-            {t('timelineComment', { who: who(item) })}:{' '}
+            {t('timelineComment', { who: who(item) })}
+            {t('collabColon')}
             <q>{body.length > 140 ? `${body.slice(0, 140)}…` : body}</q>
           </span>
         ),

@@ -1,6 +1,7 @@
 /** Team collaboration's UI strings (spread into src/i18n/messages.ts); every key in both languages. */
 const zhCN = {
   navNotifications: '通知',
+  collabColon: '：',
   navMyPerformance: '我的业绩',
   navTeamReview: '团队业绩',
   notifBell: '通知（{count} 条未读）',
@@ -107,6 +108,7 @@ const zhCN = {
 
 const en: Record<keyof typeof zhCN, string> = {
   navNotifications: 'Notifications',
+  collabColon: ': ',
   navMyPerformance: 'My performance',
   navTeamReview: 'Team review',
   notifBell: 'Notifications ({count} unread)',

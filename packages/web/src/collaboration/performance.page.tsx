@@ -58,7 +58,7 @@ export function CommissionNote({ result }: { result: CommissionResult | null }) 
 
 function Figure({ title, children, testId }: { title: string; children: ReactNode; testId: string }) {
   return (
-    <Col xs={24} sm={12} xl={8}>
+    <Col xs={24} sm={12} lg={8} xl={{ flex: '20%' }}>
       <Card size="small" data-testid={testId}>
         <div className="cf-muted" style={{ fontSize: 14, marginBottom: 4 }}>
           {title}
@@ -103,7 +103,9 @@ export default function MyPerformancePage() {
       ) : (
         <>
           <p className="cf-muted">
-            {data.teamId ? `${t('perfTeam')}: ${teamName(data.teamId)} · ` : `${t('perfNoTeam')} · `}
+            {data.teamId
+              ? `${t('perfTeam')}${t('collabColon')}${teamName(data.teamId)} · `
+              : `${t('perfNoTeam')} · `}
             {t('perfTz', { tz: data.timeZone })}
           </p>
           <Row gutter={[16, 16]} className="cf-perf-cards">
@@ -112,7 +114,8 @@ export default function MyPerformancePage() {
                 {formatAmount(locale, me.collected.amount, me.collected.currency)}
               </div>
               <div className="cf-muted">
-                {t('perfTarget')}:{' '}
+                {t('perfTarget')}
+                {t('collabColon')}
                 {me.target ? formatAmount(locale, me.target.amount, me.target.currency) : t('perfNoTarget')} ·{' '}
                 {t('perfPayments', { count: me.collected.payments })}
               </div>
@@ -123,13 +126,17 @@ export default function MyPerformancePage() {
                 {t('perfPromisesKeptOf', { kept: me.promises.kept, due: me.promises.due })}
               </div>
               <div className="cf-muted">
-                {t('perfKeptRate')}: {formatRatio(locale, me.promises.keptRate)}
+                {t('perfKeptRate')}
+                {t('collabColon')}
+                {formatRatio(locale, me.promises.keptRate)}
               </div>
             </Figure>
             <Figure title={t('perfContacts')} testId="perf-contacts">
               <div style={{ fontSize: 24 }}>{me.contacts.attempts}</div>
               <div className="cf-muted">
-                {t('perfRightParty')}: {me.contacts.rightParty}
+                {t('perfRightParty')}
+                {t('collabColon')}
+                {me.contacts.rightParty}
               </div>
             </Figure>
             <Figure title={t('perfRank')} testId="perf-rank">
