@@ -43,7 +43,14 @@ import type {
   WidgetData,
   WidgetSpec,
 } from './dashboard.types';
-import { DashboardGrid, filterValuesOf, searchOf, useDashboardData, useLabeler } from './dashboard.view';
+import {
+  DashboardGrid,
+  filterValuesOf,
+  searchOf,
+  useDashboardData,
+  useLabeler,
+  useWidgetLabelers,
+} from './dashboard.view';
 import { WidgetView } from './dashboard.widget';
 import { WidgetBuilder } from './dashboard.widget-builder';
 
@@ -91,7 +98,8 @@ function Editor() {
   const values = useMemo(() => filterValuesOf(search), [search]);
   const back = `/dashboards/${encodeURIComponent(key)}${search.size > 0 ? `?${searchOf(values, undefined)}` : ''}`;
   const saved = useDashboardData(key, undefined, values);
-  const label = useLabeler();
+  const baseLabel = useLabeler();
+  const labelFor = useWidgetLabelers(draft?.widgets, baseLabel);
 
   useEffect(() => {
     if (loaded.data && draft === null) setDraft(structuredClone(loaded.data.definition));
@@ -247,7 +255,7 @@ function Editor() {
             widget={widget}
             data={dataOf(widget)}
             currency={saved.data?.filters.values.currency?.[0]}
-            label={label}
+            label={labelFor(widget)}
             tools={
               <EditTools
                 widget={widget}

@@ -327,7 +327,22 @@ function barTargets(chart: echarts.ECharts, bars: NonNullable<Built['bars']>) {
     return chart.convertToPixel(finder, j) as number;
   };
   if (bars.categories === 0) return out;
-  const band = bars.categories > 1 ? Math.abs(along(1) - along(0)) : 0;
+  // The category band's width: from the axis itself (ECharts' Axis#getBandWidth, reached through
+  // the chart's model), else from two neighbouring ticks.
+  const model = (
+    chart as unknown as {
+      getModel?(): {
+        getComponent(type: string, index: number): { axis?: { getBandWidth?(): number } } | undefined;
+      };
+    }
+  ).getModel?.();
+  const fromAxis = model?.getComponent(bars.horizontal ? 'yAxis' : 'xAxis', 0)?.axis?.getBandWidth?.();
+  const band =
+    typeof fromAxis === 'number' && fromAxis > 0
+      ? fromAxis
+      : bars.categories > 1
+        ? Math.abs(along(1) - along(0))
+        : 0;
   for (let s = 0; s < bars.series; s++) {
     for (let j = 0; j < bars.categories; j++) {
       const value = bars.values[s]?.[j] ?? 0;
@@ -358,10 +373,9 @@ export default function DashboardChart(props: ChartProps) {
   const { widget, data, locale, currency, label, onPoint, ref } = props;
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `label` changes with the team names only
   const built = useMemo(
     () => build({ widget, data, locale, currency, label }),
-    [widget, data, locale, currency],
+    [widget, data, locale, currency, label],
   );
 
   useEffect(() => {
@@ -390,6 +404,8 @@ export default function DashboardChart(props: ChartProps) {
       if (built.bars) el.dataset.bars = JSON.stringify(barTargets(instance, built.bars));
       el.dataset.ready = 'true';
     };
+    // The axes are laid out by setOption already; 'finished' comes after the animation.
+    publish();
     instance.on('finished', publish);
     const click = (params: unknown) => {
       const point = built.pointOf(params as { seriesIndex?: number; dataIndex?: number });

@@ -62,10 +62,11 @@ export function DrillDrawer({
     setLoading(true);
     try {
       const next = await api<DrillPage>(cursor ? `${path}&cursor=${encodeURIComponent(cursor)}` : path);
+      // The form's field titles first, so that the first rows show in their columns.
+      if (!cursor) setForm(await loadFormVersion(next.form, null).catch(() => null));
       setPage(next);
       setItems((before) => (cursor ? [...before, ...next.items] : next.items));
       setError(null);
-      if (!cursor) setForm(await loadFormVersion(next.form, null).catch(() => null));
     } catch (e) {
       setError(
         e instanceof ApiError ? e : new ApiError({ status: 0, code: 'client.error', detail: String(e) }),

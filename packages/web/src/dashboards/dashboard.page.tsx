@@ -19,6 +19,7 @@ import {
   searchOf,
   useDashboardData,
   useLabeler,
+  useWidgetLabelers,
 } from './dashboard.view';
 import { WidgetView } from './dashboard.widget';
 
@@ -44,7 +45,8 @@ function DashboardView() {
   );
   const definition = dashboard.data?.definition;
   const { data, error, refreshing, reload } = useDashboardData(key, version, values);
-  const label = useLabeler();
+  const baseLabel = useLabeler();
+  const labelFor = useWidgetLabelers(definition?.widgets, baseLabel);
   const [drill, setDrill] = useState<DrillTarget | null>(null);
   const onDrill = useCallback((widget: WidgetSpec, point: DataPoint) => setDrill({ widget, point }), []);
 
@@ -179,7 +181,7 @@ function DashboardView() {
                 : data?.widgets.find((w) => w.id === widget.id)
             }
             currency={currency}
-            label={label}
+            label={labelFor(widget)}
             onDrill={onDrill}
           />
         ))}

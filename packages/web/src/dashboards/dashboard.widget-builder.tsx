@@ -22,7 +22,7 @@ import type {
   WidgetSpec,
   WidgetType,
 } from './dashboard.types';
-import { useLabeler } from './dashboard.view';
+import { useLabeler, useWidgetLabelers } from './dashboard.view';
 import { WidgetView } from './dashboard.widget';
 
 type Kind = 'number' | 'date' | 'group';
@@ -97,7 +97,7 @@ export function WidgetBuilder({
 }) {
   const { t, locale } = useLocale();
   const { can } = useSession();
-  const label = useLabeler();
+  const baseLabel = useLabeler();
   const forms = useApi<Page<FormSummary>>('/api/forms?limit=200');
   const [dataset, setDataset] = useState<string | undefined>(undefined);
   const [op, setOp] = useState<MeasureOp>('count');
@@ -211,24 +211,31 @@ export function WidgetBuilder({
     bucket,
   ]);
 
-  const widget: WidgetSpec | null = query
-    ? {
-        id: 'preview',
-        type,
-        title: { 'zh-CN': titleZh || t('dashPreview'), en: titleEn || t('dashPreview') },
-        layout: {
-          x: 0,
-          y: 0,
-          w: type === 'kpi' || type === 'gauge' ? 3 : 6,
-          h: type === 'kpi' || type === 'gauge' ? 2 : 4,
-        },
-        query,
-        ...(type === 'gauge' ? { value: 'value' } : {}),
-        ...(type === 'kpi'
-          ? { value: 'value', ...(periodFilter ? { compare: 'previousPeriod' as const } : {}) }
-          : {}),
-      }
-    : null;
+  const previewTitle = t('dashPreview');
+  const widget: WidgetSpec | null = useMemo(
+    () =>
+      query
+        ? {
+            id: 'preview',
+            type,
+            title: { 'zh-CN': titleZh || previewTitle, en: titleEn || previewTitle },
+            layout: {
+              x: 0,
+              y: 0,
+              w: type === 'kpi' || type === 'gauge' ? 3 : 6,
+              h: type === 'kpi' || type === 'gauge' ? 2 : 4,
+            },
+            query,
+            ...(type === 'gauge' ? { value: 'value' } : {}),
+            ...(type === 'kpi'
+              ? { value: 'value', ...(periodFilter ? { compare: 'previousPeriod' as const } : {}) }
+              : {}),
+          }
+        : null,
+    [query, type, titleZh, titleEn, previewTitle, periodFilter],
+  );
+
+  const labelFor = useWidgetLabelers(widget ? [widget] : undefined, baseLabel);
 
   // The live preview, a moment after the last change.
   const ticket = useRef(0);
@@ -265,6 +272,10 @@ export function WidgetBuilder({
     return () => clearTimeout(timer);
   }, [queryText, definition.filters, definition.timeZone, values]);
 
+  const previewData = useMemo(
+    () => (preview.data && !preview.loading ? { ...preview.data, id: 'preview', type } : undefined),
+    [preview, type],
+  );
   const titleOk = titleZh.trim() !== '' && titleEn.trim() !== '';
   const fieldOptions = (kinds: Kind[]) =>
     choices.filter((c) => kinds.includes(c.kind)).map((c) => ({ value: c.field, label: c.label }));
@@ -421,9 +432,9 @@ export function WidgetBuilder({
           <WidgetView
             dashboardKey={definition.key}
             widget={widget}
-            data={preview.data && !preview.loading ? { ...preview.data, id: 'preview', type } : undefined}
+            data={previewData}
             currency={undefined}
-            label={label}
+            label={labelFor(widget)}
           />
         )}
       </div>
