@@ -194,9 +194,14 @@ describe.skipIf(!availability.run)('process administration in Chromium', () => {
       page.getByTestId('instances-list').locator('tbody tr.ant-table-row').count(),
     ).toBeGreaterThan(1);
     await page.screenshot({ path: join(SCREENSHOTS, 'process-admin-instances.zh-CN.png') });
+    // The modeler's palette speaks Chinese too (bpmn-js translate module).
+    const listed = await admin.must('GET', '/api/deployments?processKey=dispute-handling');
+    await page.goto(`${base}/processes/versions/${listed.items[0].id}/edit`);
+    await poll(() => page.locator('.djs-palette [aria-label="创建开始事件"]').count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'process-admin-modeler.zh-CN.png') });
     expect(errors).toEqual([]);
     await close();
-  });
+  }, 120_000);
 
   it('an admin edits a version in the modeler (candidate groups picked from the roles), deploys it as a new version, and migrates running instances after a dry run', async () => {
     const { page, errors, close } = await openPage(browser, 'process-admin-modeler', { viewport: VIEWPORT });

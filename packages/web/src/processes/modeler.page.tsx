@@ -20,6 +20,7 @@ import type { FormSummary, Page, Role } from '../api/types';
 import { useApi, useCached } from '../api/use-api';
 import { useLocale } from '../i18n/locale.context';
 import { PageTitle } from '../shell/app-shell';
+import { zhCnTranslateModule } from './bpmn.translations';
 import type { DeployAnswer, Deployment, LintProblem } from './processes.api';
 import { useDeploymentSource } from './use-deployment-source';
 
@@ -174,7 +175,7 @@ function ElementProperties({ modeler, element }: { modeler: Modeler; element: Sh
 /** Edit a deployed version in the bpmn-js Modeler and deploy the result as a new version. */
 export default function ModelerPage() {
   const { id = '' } = useParams();
-  const { t } = useLocale();
+  const { t, locale } = useLocale();
   const navigate = useNavigate();
   const detail = useApi<{ deployment: Deployment }>(`/api/deployments/${encodeURIComponent(id)}`);
   const source = useDeploymentSource(detail.data?.deployment.id ?? null);
@@ -196,6 +197,7 @@ export default function ModelerPage() {
         BpmnPropertiesProviderModule,
         CamundaPlatformPropertiesProviderModule,
         CamundaBehaviors,
+        ...(locale === 'zh-CN' ? [zhCnTranslateModule] : []),
       ],
       moddleExtensions: { camunda: camundaModdle },
     } as never);
@@ -217,7 +219,7 @@ export default function ModelerPage() {
       m.destroy();
       setModeler(null);
     };
-  }, [source.xml]);
+  }, [source.xml, locale]);
 
   const select = (elementId: string | null) => {
     if (!modeler || !elementId) return;
