@@ -60,7 +60,13 @@ function TargetsDialog({
     });
   }, [open, review, form]);
   const save = async () => {
-    const values = await form.validateFields();
+    let values: Record<string, string>;
+    try {
+      values = await form.validateFields();
+    } catch {
+      // The form shows what is wrong next to each field.
+      return;
+    }
     const targets = Object.entries(values)
       .filter(([, amount]) => typeof amount === 'string' && amount.trim() !== '')
       .map(([key, amount]) => ({
