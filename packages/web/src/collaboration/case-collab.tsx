@@ -517,7 +517,13 @@ export function CaseAttachments({
   };
 
   return (
-    <Card size="small" title={t('attachTitle')} style={{ marginBottom: 16 }} data-testid="attachments">
+    <Card
+      size="small"
+      title={t('attachTitle')}
+      style={{ marginBottom: 16 }}
+      className="cf-attachments"
+      data-testid="attachments"
+    >
       {canUpload && (
         <Upload.Dragger
           multiple={false}
