@@ -29,6 +29,7 @@ import { useLocale } from '../i18n/locale.context';
 import type { MessageKey } from '../i18n/messages';
 import { PageTitle } from '../shell/app-shell';
 import { useToast } from '../shell/toast';
+import { taskName } from './task-name';
 
 const RELATED = [
   {
@@ -126,12 +127,11 @@ export default function CasePage() {
         setFlows(
           views.map((view) => {
             const open = view.tasks.filter((task: Task) => task.status === 'open');
-            const names = view.activeElementIds.map(
-              (el) =>
-                open.find((task) => task.elementId === el)?.name ??
-                [...view.history].reverse().find((h) => h.elementId === el && h.name)?.name ??
-                el,
-            );
+            const names = view.activeElementIds.map((el) => {
+              const task = open.find((candidate) => candidate.elementId === el);
+              if (task) return taskName(task, locale);
+              return [...view.history].reverse().find((h) => h.elementId === el && h.name)?.name ?? el;
+            });
             return { view, steps: names };
           }),
         );
@@ -139,7 +139,7 @@ export default function CasePage() {
         setFlows([]);
       }
     },
-    [can],
+    [can, locale],
   );
 
   const load = useCallback(async () => {
