@@ -41,8 +41,14 @@ async function choose(
   option: string,
   scope = page.locator('body'),
 ): Promise<void> {
+  const select = scope
+    .getByLabel(label, { exact: true })
+    .locator(
+      'xpath=ancestor-or-self::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]',
+    );
   await scope.getByLabel(label, { exact: true }).click();
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+  await poll(() => select.textContent()).toContain(option);
 }
 
 /**

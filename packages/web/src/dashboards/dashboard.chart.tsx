@@ -82,7 +82,8 @@ function build(props: ChartProps): Built {
   const dims = columns.filter((c) => c.role === 'dimension');
   const measures = shownMeasures(widget, data);
   const fmt = (c: ColumnMeta | undefined) => (v: unknown) => formatNumber(v, formatOf(c), locale, currency);
-  const textStyle = { fontFamily: 'inherit' };
+  // A canvas font needs a real family ('inherit' would fall back to 10px sans-serif): the page's.
+  const textStyle = { fontFamily: getComputedStyle(document.body).fontFamily || 'sans-serif' };
   const first = rows[0] ?? [];
 
   if (widget.type === 'gauge' || widget.type === 'kpi') {

@@ -141,11 +141,12 @@ export function WidgetBuilder({
     });
   }, [processSet, version, locale, can]);
 
-  // A new dataset: forget fields of the old one and follow the period by its first date field.
+  // Fields that the (new) dataset does not have are dropped; the period follows its first date field.
   useEffect(() => {
-    setField(undefined);
-    setDimension(undefined);
-    setPeriodField(choices.find((c) => c.kind === 'date')?.field);
+    const has = (f: string | undefined) => f !== undefined && choices.some((c) => c.field === f);
+    setField((f) => (has(f) ? f : undefined));
+    setDimension((d) => (has(d) ? d : undefined));
+    setPeriodField((p) => (has(p) ? p : choices.find((c) => c.kind === 'date')?.field));
   }, [choices]);
 
   const dimensionChoice = choices.find((c) => c.field === dimension);

@@ -17,6 +17,7 @@ import {
   formatOf,
   localized,
   saveBlob,
+  shownMeasures,
   widgetCsv,
 } from './dashboard.format';
 import type { ColumnMeta, DataPoint, WidgetData, WidgetSpec } from './dashboard.types';
@@ -77,7 +78,7 @@ export function WidgetView({ dashboardKey, widget, data, currency, label, onDril
     body = (
       <KpiBody widget={widget} data={data} currency={currency} onDrill={drillable ? drill : undefined} />
     );
-  else if ((data.rows ?? []).length === 0)
+  else if (isEmpty(widget, data))
     body = (
       <div className="cf-dash-state" data-testid={`widget-empty-${widget.id}`}>
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dashWidgetEmpty')} />
@@ -167,6 +168,18 @@ export function WidgetView({ dashboardKey, widget, data, currency, label, onDril
   );
 }
 
+/** No rows; or, for a pie, donut or funnel, nothing but zeros (equal slices of nothing would mislead). */
+function isEmpty(widget: WidgetSpec, data: WidgetData): boolean {
+  const rows = data.rows ?? [];
+  if (rows.length === 0) return true;
+  if (widget.type !== 'pie' && widget.type !== 'donut' && widget.type !== 'funnel') return false;
+  const columns = data.columns ?? [];
+  const shown = shownMeasures(widget, data).map((c) => columns.indexOf(c));
+  return rows.every((row) =>
+    shown.every((i) => row[i] === null || row[i] === undefined || Number(row[i]) === 0),
+  );
+}
+
 function KpiBody({
   widget,
   data,
@@ -232,7 +245,7 @@ function KpiBody({
           data-testid={`kpi-change-${widget.id}`}
         >
           {direction > 0 ? <ArrowUpOutlined /> : direction < 0 ? <ArrowDownOutlined /> : null}{' '}
-          {direction === 0 && ratio !== null
+          {direction === 0
             ? t('dashNoChange')
             : ratio !== null && ratio !== undefined
               ? `${formatNumber(ratio, 'percent', locale)} ${t('dashVsPrevious')}`
