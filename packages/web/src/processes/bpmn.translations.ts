@@ -47,6 +47,11 @@ const ZH_CN: Record<string, string> = {
   Assignee: '处理人',
   'Due date': '到期',
   Priority: '优先级',
+  'History cleanup': '历史清理',
+  Tasklist: '任务列表',
+  'Candidate starter': '候选发起人',
+  'External task': '外部任务',
+  'Job execution': '作业执行',
 };
 
 function translate(template: string, replacements?: Record<string, string>): string {

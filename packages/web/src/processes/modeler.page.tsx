@@ -205,7 +205,13 @@ export default function ModelerPage() {
     m.importXML(source.xml).then(
       () => {
         if (!live) return;
-        (m.get('canvas') as { zoom(l: string): void }).zoom('fit-viewport');
+        const canvas = m.get('canvas') as {
+          zoom(l: string): void;
+          scroll(d: { dx: number; dy: number }): void;
+        };
+        canvas.zoom('fit-viewport');
+        // The palette sits over the left edge: move the diagram out from under it.
+        canvas.scroll({ dx: 100, dy: 0 });
         setModeler(m);
       },
       (e: unknown) => live && setError((e as Error).message),
