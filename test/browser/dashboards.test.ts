@@ -46,9 +46,21 @@ async function choose(
     .locator(
       'xpath=ancestor-or-self::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]',
     );
-  await scope.getByLabel(label, { exact: true }).click();
-  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
-  await poll(() => select.textContent()).toContain(option);
+  // A click during the dropdown's opening animation can miss on a loaded machine: try again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await scope.getByLabel(label, { exact: true }).click();
+    await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+    const chosen = await expect
+      .poll(() => select.textContent(), { timeout: 3000, interval: 100 })
+      .toContain(option)
+      .then(
+        () => true,
+        () => false,
+      );
+    if (chosen) return;
+    await page.keyboard.press('Escape');
+  }
+  throw new Error(`could not choose ${option} in ${label}`);
 }
 
 /**

@@ -483,8 +483,12 @@ function VersionsDrawer({
           {
             key: 'open',
             title: '',
+            width: 72,
             render: (_, v) => (
-              <Link to={`/dashboards/${encodeURIComponent(dashboardKey)}?version=${v.version}`}>
+              <Link
+                style={{ whiteSpace: 'nowrap' }}
+                to={`/dashboards/${encodeURIComponent(dashboardKey)}?version=${v.version}`}
+              >
                 {t('dashOpen')}
               </Link>
             ),
