@@ -253,7 +253,6 @@ export default function DesignerPage() {
   const design = (
     <DndContext
       sensors={sensors}
-      autoScroll={false}
       collisionDetection={innermost}
       onDragStart={onDragStart}
       onDragEnd={onDragEnd}
