@@ -27,7 +27,14 @@ import { DragPreview, FieldList, kindLabel, Palette } from './designer.canvas';
 import { displayLabel, locate } from './designer.fields';
 import { canRedo, canUndo, commit, type History, redo, startHistory, undo } from './designer.history';
 import { JsonView } from './designer.json-view';
-import { type DesignerState, type FieldKind, fromDefinition, toDefinition } from './designer.model';
+import {
+  type DesignerState,
+  deepEqual,
+  type FieldKind,
+  type FormDefinitionLike,
+  fromDefinition,
+  toDefinition,
+} from './designer.model';
 import { addField, checkState, moveField, removeField, type StateIssue } from './designer.ops';
 import { PropertiesPanel } from './designer.properties';
 import { PublishDialog, VersionsPanel } from './designer.versions';
@@ -46,7 +53,8 @@ const innermost: CollisionDetection = (args) => {
 
 interface Loaded {
   history: History<DesignerState>;
-  savedJson: string;
+  /** The definition as last loaded or saved (stored JSON does not keep key order: compare by value). */
+  saved: FormDefinitionLike;
   revision: number;
   latestVersion: number | null;
 }
@@ -83,7 +91,7 @@ export default function DesignerPage() {
         };
         setLoaded({
           history: startHistory(fromDefinition(definition)),
-          savedJson: JSON.stringify(definition),
+          saved: definition,
           revision: draft.revision,
           latestVersion: form.latestVersion,
         });
@@ -97,7 +105,7 @@ export default function DesignerPage() {
 
   const state = loaded?.history.present;
   const definition = useMemo(() => (state ? toDefinition(state) : null), [state]);
-  const dirty = Boolean(loaded && definition && JSON.stringify(definition) !== loaded.savedJson);
+  const dirty = Boolean(loaded && definition && !deepEqual(definition, loaded.saved));
 
   const apply = useCallback((next: DesignerState, merge?: string) => {
     setLoaded((l) => {
@@ -225,8 +233,7 @@ export default function DesignerPage() {
     setSaving(true);
     try {
       const result = await designerApi.saveDraft(definition, loaded.revision);
-      const savedJson = JSON.stringify(definition);
-      setLoaded((l) => (l ? { ...l, savedJson, revision: result.draft.revision } : l));
+      setLoaded((l) => (l ? { ...l, saved: definition, revision: result.draft.revision } : l));
       message.success(t('dzSaved'));
       return result.draft.revision;
     } catch (e) {
