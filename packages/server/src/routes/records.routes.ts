@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Request, Router } from 'express';
 import { actorOf, requireFormPermission, requireSomeFormPermission } from '../auth/actor.js';
 import type { OpenApiDocument } from '../openapi/openapi.document.js';
 import type { RecordListParams } from '../registry/record-query.parser.js';
@@ -17,6 +17,24 @@ import type { FormRegistryService } from '../registry/registry.service.js';
 export interface RecordsRoutesDeps {
   registry: FormRegistryService;
   schemas: RegistrySchemas;
+}
+
+const SHAPE_PARAMS = ['sort', 'formVersion', 'ownerTeamId', 'assigneeId'] as const;
+const PAGED_PARAMS = [...SHAPE_PARAMS, 'limit', 'cursor'] as const;
+
+/** The list's query parameters (the registry checks their values against the form). */
+function listParamsOf(req: Request, names: readonly (keyof RecordListParams)[]): RecordListParams {
+  const params: RecordListParams = {};
+  const filter = req.query.filter;
+  if (typeof filter === 'string' || (Array.isArray(filter) && filter.every((f) => typeof f === 'string'))) {
+    params.filter = filter as string | string[];
+  }
+  for (const name of names) {
+    if (name === 'filter') continue;
+    const value = queryString(req, name);
+    if (value !== undefined) params[name] = value;
+  }
+  return params;
 }
 
 /** An export beyond this is a job for the reporting database, not a browser download. */
@@ -103,16 +121,7 @@ export function recordsRoutes(openapi: OpenApiDocument, deps: RecordsRoutesDeps)
   router.get('/api/forms/:key/records', async (req, res) => {
     const actor = actorOf(req);
     requireFormPermission(actor, req.params.key, 'view');
-    const filter = req.query.filter;
-    const params: RecordListParams = {};
-    if (typeof filter === 'string' || (Array.isArray(filter) && filter.every((f) => typeof f === 'string'))) {
-      params.filter = filter as string | string[];
-    }
-    for (const name of ['sort', 'limit', 'cursor', 'formVersion', 'ownerTeamId', 'assigneeId'] as const) {
-      const value = queryString(req, name);
-      if (value !== undefined) params[name] = value;
-    }
-    res.json(await registry.listRecords(req.params.key, params, actor));
+    res.json(await registry.listRecords(req.params.key, listParamsOf(req, PAGED_PARAMS), actor));
   });
 
   openapi.operation('get', '/api/forms/:key/records/export.csv', {
@@ -149,15 +158,7 @@ export function recordsRoutes(openapi: OpenApiDocument, deps: RecordsRoutesDeps)
   router.get('/api/forms/:key/records/export.csv', async (req, res) => {
     const actor = actorOf(req);
     requireFormPermission(actor, req.params.key, 'view');
-    const params: Omit<RecordListParams, 'limit' | 'cursor'> = {};
-    const filter = req.query.filter;
-    if (typeof filter === 'string' || (Array.isArray(filter) && filter.every((f) => typeof f === 'string'))) {
-      params.filter = filter as string | string[];
-    }
-    for (const name of ['sort', 'formVersion', 'ownerTeamId', 'assigneeId'] as const) {
-      const value = queryString(req, name);
-      if (value !== undefined) params[name] = value;
-    }
+    const params = listParamsOf(req, SHAPE_PARAMS);
     const out = await registry.exportRecords(req.params.key, params, actor, localeOf(req), {
       maxRows: MAX_EXPORT_ROWS,
     });
