@@ -1,6 +1,6 @@
 import { DomainError } from '@collectflow/schema';
 import type { Knex } from 'knex';
-import type { RecordRecord } from '../repos/records.repo.js';
+import { type RecordRecord, type RecordRow, toRecord } from '../repos/records.repo.js';
 import { compileAggregate, compileDrill } from './analytics.compiler.js';
 import type { AggregateQuery, AggregateResult, DrillQuery, ProjectionRef } from './analytics.model.js';
 import { projectionRefs, readyProjections } from './record-projections.js';
@@ -8,21 +8,6 @@ import type { Fragment } from './sql.fragment.js';
 
 /** An ad-hoc query from the dashboard editor must not hold a connection for minutes. */
 export const STATEMENT_TIMEOUT_MS = 30_000;
-
-interface RecordRow {
-  id: string;
-  form_key: string;
-  form_version: number;
-  data: unknown;
-  computed: Record<string, unknown>;
-  version: number;
-  owner_team_id: string | null;
-  assignee_id: string | null;
-  created_at: Date;
-  created_by: string;
-  updated_at: Date;
-  updated_by: string;
-}
 
 /** Dashboard queries, compiled from the typed model; nothing here takes SQL from a caller. */
 export class AnalyticsQueries {
@@ -76,20 +61,7 @@ export class AnalyticsQueries {
   /** The records behind a data point, newest first; the caller masks what the reader may not see. */
   async drill(query: DrillQuery): Promise<RecordRecord[]> {
     const rows = await this.#run<RecordRow>(compileDrill(query));
-    return rows.map((r) => ({
-      id: r.id,
-      formKey: r.form_key,
-      formVersion: r.form_version,
-      data: r.data,
-      computed: r.computed,
-      version: r.version,
-      ownerTeamId: r.owner_team_id,
-      assigneeId: r.assignee_id,
-      createdAt: r.created_at,
-      createdBy: r.created_by,
-      updatedAt: r.updated_at,
-      updatedBy: r.updated_by,
-    }));
+    return rows.map(toRecord);
   }
 
   async #run<T>(fragment: Fragment): Promise<T[]> {

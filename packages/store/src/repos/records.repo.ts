@@ -84,7 +84,8 @@ export interface RecordPage {
   next?: RecordCursor;
 }
 
-interface RecordRow {
+/** A row of `records` as PostgreSQL returns it (also read by the analytics drill-down). */
+export interface RecordRow {
   id: string;
   form_key: string;
   form_version: number;
@@ -100,7 +101,7 @@ interface RecordRow {
   sort_key?: string | null;
 }
 
-const toRecord = (r: RecordRow): RecordRecord => ({
+export const toRecord = (r: RecordRow): RecordRecord => ({
   id: r.id,
   formKey: r.form_key,
   formVersion: r.form_version,
