@@ -236,7 +236,8 @@ export async function runStep(
       status === 'running' ? timers.toCancel() : timers.toCancel().concat(timers.toCreate())
     ).map((t) => ({ timerId: t.timerId, elementId: t.elementId }));
 
-    if (engine.state === 'running') await engine.stop();
+    // The state of the running engine, not of a stopped one: stop() walks every element and
+    // queue and was a tenth of a step's CPU; recover() + resume() continue either state.
     const engineState = stripEngineState(await engine.getState());
 
     const running = status === 'running';
@@ -265,10 +266,15 @@ export async function runStep(
       activeElementIds: running ? [...new Set(after.all.map((a) => a.id))] : [],
       variables,
     };
-  } finally {
-    // An engine left running beside a recovered copy would execute twice.
+  } catch (err) {
+    // Not needed for safety (below), but an engine that threw mid-step is stopped before it is dropped.
     if (engine.state === 'running') await engine.stop();
+    throw err;
   }
+  // A running engine is dropped without stop(). An engine left running beside a recovered copy
+  // would execute twice only if something could still wake it: its timers are captured, never
+  // armed (TimerCapture), nothing else holds it, and every event reaches an instance through a
+  // fresh recover(). So the step's engine is inert once this function returns.
 }
 
 function statusOf(state: EngineState): string {
