@@ -20,6 +20,7 @@ import {
   type TimerMetadata,
   type UserTaskMetadata,
 } from './deployment.metadata.js';
+import { isSyntheticId, madeByRewrite, SYNTHETIC_ID_PREFIX } from './event-subprocess.rewrite.js';
 import type { LintProblem } from './lint-problem.js';
 
 /** What the linter asks the host: is this form / group / handler real? */
@@ -170,6 +171,10 @@ class Linter {
       }
       if (!element.id) {
         this.error(null, 'bpmn.missing_id', `a ${element.$type} has no id`);
+        continue;
+      }
+      if (isSyntheticId(element.id) && !madeByRewrite.has(element)) {
+        this.error(element.id, 'bpmn.reserved_id', `ids starting with "${SYNTHETIC_ID_PREFIX}" are reserved`);
         continue;
       }
       this.elements[element.id] = { type: element.$type, name: element.name ?? null };
@@ -503,12 +508,13 @@ class Linter {
 
   private lintSubProcess(subProcess: ModdleElement): void {
     if (subProcess.triggeredByEvent === true) {
-      // bpmn-elements only starts event subprocesses for events thrown inside the process, never
-      // for messages or timers from outside, so they cannot be run durably here.
+      // Supported event subprocesses were rewritten to boundary events before lint
+      // (event-subprocess.rewrite.ts); what is left here is what that rewrite cannot express.
       this.error(
         subProcess.id,
         'bpmn.unsupported_event_subprocess',
-        'event subprocesses are not supported; put the activities in a subprocess and attach a boundary event to it',
+        'an event subprocess needs exactly one start event with a message, timer or error trigger, ' +
+          'in a process or subprocess whose own start event has no trigger',
       );
       return;
     }

@@ -24,6 +24,8 @@ export interface ParsedModdle {
   warnings: ModdleWarning[];
   /** The whole context, handed to moddle-context-serializer as is. */
   context: unknown;
+  /** The moddle that parsed it, to create elements in deploy-time rewrites. */
+  moddle: BpmnModdle;
 }
 
 export function createModdle(): BpmnModdle {
@@ -37,7 +39,7 @@ export async function parseModdle(xml: string): Promise<ParsedModdle> {
     rootElement: ModdleElement;
     warnings: ModdleWarning[];
   };
-  return { rootElement: context.rootElement, warnings: context.warnings ?? [], context };
+  return { rootElement: context.rootElement, warnings: context.warnings ?? [], context, moddle };
 }
 
 export function children(element: ModdleElement, key: string): ModdleElement[] {

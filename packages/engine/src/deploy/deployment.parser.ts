@@ -3,6 +3,7 @@ import { typeResolver } from '../runtime/element.types.js';
 import { type LintContext, lintDefinitions } from './bpmn.lint.js';
 import { parseModdle } from './bpmn.model.js';
 import { DEPLOYMENT_FORMAT, type DeploymentDefinition } from './deployment.definition.js';
+import { rewriteEventSubprocesses } from './event-subprocess.rewrite.js';
 import type { LintProblem } from './lint-problem.js';
 import { decodeBpmnSource, MAX_BPMN_BYTES } from './xml-source.decoder.js';
 
@@ -56,6 +57,7 @@ export async function parseAndLint(
     return { problems };
   }
 
+  rewriteEventSubprocesses(parsed.rootElement, parsed.context, parsed.moddle);
   const outcome = await lintDefinitions(parsed.rootElement, options);
   problems.push(...outcome.problems);
   if (!outcome.metadata || problems.some((p) => p.severity === 'error')) return { problems };

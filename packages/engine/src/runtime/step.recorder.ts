@@ -1,4 +1,5 @@
 import type { ProcessMetadata } from '../deploy/deployment.metadata.js';
+import { isSyntheticId } from '../deploy/event-subprocess.rewrite.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { HistoryEntry, HistoryEvent, OutboxMessage, Variables } from './step.types.js';
 
@@ -64,7 +65,8 @@ export class StepRecorder {
   emit(eventName: string, api: ElementApi | undefined): boolean {
     if (this.phase !== 'step' || !api) return false;
     const at = this.clock.now().toISOString();
-    if (RECORDED.has(eventName as HistoryEvent)) {
+    // The scaffolding of a rewritten event subprocess is not a step anyone modelled.
+    if (RECORDED.has(eventName as HistoryEvent) && !isSyntheticId(api.id)) {
       this.history.push({
         at,
         event: eventName as HistoryEvent,

@@ -1,6 +1,7 @@
 import { Engine } from 'bpmn-engine';
 import type { DeploymentDefinition } from '../deploy/deployment.definition.js';
 import type { MessageMetadata, UserTaskMetadata } from '../deploy/deployment.metadata.js';
+import { isSyntheticId } from '../deploy/event-subprocess.rewrite.js';
 import { EngineError } from '../errors/engine.error.js';
 import { createBpmnExpressions, createNoScripts } from '../expressions/bpmn-expressions.adapter.js';
 import { compileTemplate } from '../expressions/expression.language.js';
@@ -263,7 +264,9 @@ export async function runStep(
       cancelledServiceCalls: running ? cancelledServiceCalls : [...(before?.services.keys() ?? [])],
       outbox: recorder.outbox,
       history: recorder.history,
-      activeElementIds: running ? [...new Set(after.all.map((a) => a.id))] : [],
+      activeElementIds: running
+        ? [...new Set(after.all.map((a) => a.id).filter((id) => !isSyntheticId(id)))]
+        : [],
       variables,
     };
   } catch (err) {
