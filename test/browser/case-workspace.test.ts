@@ -85,7 +85,11 @@ describe.skipIf(!availability.run)('the case workspace in Chromium', () => {
     await poll(() => drawer.getByLabel('Case number').inputValue()).toBe('DC-2026-000501');
     await drawer.getByLabel('Outcome', { exact: true }).click();
     await page.locator('.ant-select-item-option[title="No answer"]').click();
+    // The choice is in the form before it is saved, and the drawer closes only once it is stored:
+    // a failure here says which of the two did not happen.
+    await poll(() => drawer.locator('.ant-select', { hasText: 'No answer' }).count()).toBe(1);
     await drawer.getByRole('button', { name: 'Save' }).click();
+    await poll(() => page.locator('.ant-drawer-open').count()).toBe(0);
     await poll(() => page.getByRole('tab', { name: 'Contact attempts (1)' }).count()).toBe(1);
     await poll(() => page.getByTestId('timeline').textContent()).toContain('Contact attempt added');
 
