@@ -190,6 +190,15 @@ export interface Target {
   updatedAt: string;
 }
 
+/** What comments and attachments hang on: a record (a case) or a process task. */
+export interface CollabSubject {
+  type: 'record' | 'task';
+  id: string;
+}
+
+const subjectPath = (on: CollabSubject) =>
+  `/api/${on.type === 'record' ? 'records' : 'tasks'}/${encodeURIComponent(on.id)}`;
+
 export const collabApi = {
   unreadCount: () => api<{ count: number }>('/api/notifications/unread-count'),
   notifications: (params: { unread?: boolean; limit?: number; cursor?: string | null } = {}) =>
@@ -209,25 +218,24 @@ export const collabApi = {
   setPreferences: (prefs: NotificationPreferences) =>
     api<NotificationPreferences>('/api/notifications/preferences', { method: 'PUT', json: prefs }),
 
-  comments: (recordId: string) =>
-    api<Page<Comment>>(`/api/records/${recordId}/comments${query({ limit: 100 })}`),
-  addComment: (recordId: string, body: string, mentions: MentionInput[]) =>
-    api<CommentSaved>(`/api/records/${recordId}/comments`, { json: { body, mentions } }),
+  comments: (on: CollabSubject) => api<Page<Comment>>(`${subjectPath(on)}/comments${query({ limit: 100 })}`),
+  addComment: (on: CollabSubject, body: string, mentions: MentionInput[]) =>
+    api<CommentSaved>(`${subjectPath(on)}/comments`, { json: { body, mentions } }),
   editComment: (id: string, body: string, mentions: MentionInput[]) =>
     api<CommentSaved>(`/api/comments/${id}`, { method: 'PATCH', json: { body, mentions } }),
   deleteComment: (id: string) => api<void>(`/api/comments/${id}`, { method: 'DELETE' }),
   commentHistory: (id: string) => api<CommentHistory>(`/api/comments/${id}/history`),
-  mentionCandidates: (recordId: string, q: string) =>
-    api<MentionCandidates>(`/api/records/${recordId}/mention-candidates${query({ q, limit: 20 })}`),
+  mentionCandidates: (on: CollabSubject, q: string) =>
+    api<MentionCandidates>(`${subjectPath(on)}/mention-candidates${query({ q, limit: 20 })}`),
 
   timeline: (recordId: string, cursor?: string | null) =>
     api<Page<TimelineItem>>(
       `/api/records/${recordId}/timeline${query({ limit: 100, cursor: cursor ?? undefined })}`,
     ),
 
-  attachments: (recordId: string) => api<{ items: Attachment[] }>(`/api/records/${recordId}/attachments`),
-  upload: (recordId: string, file: File) =>
-    api<Attachment>(`/api/records/${recordId}/attachments${query({ fileName: file.name })}`, {
+  attachments: (on: CollabSubject) => api<{ items: Attachment[] }>(`${subjectPath(on)}/attachments`),
+  upload: (on: CollabSubject, file: File) =>
+    api<Attachment>(`${subjectPath(on)}/attachments${query({ fileName: file.name })}`, {
       method: 'POST',
       body: file,
       headers: { 'content-type': file.type || 'application/octet-stream' },
