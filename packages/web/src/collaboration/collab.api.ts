@@ -199,6 +199,57 @@ export interface CollabSubject {
 const subjectPath = (on: CollabSubject) =>
   `/api/${on.type === 'record' ? 'records' : 'tasks'}/${encodeURIComponent(on.id)}`;
 
+export const WEBHOOK_PLATFORMS = ['wecom', 'dingtalk', 'feishu', 'slack', 'teams', 'generic'] as const;
+export type WebhookPlatform = (typeof WEBHOOK_PLATFORMS)[number];
+
+export interface Webhook {
+  id: string;
+  name: string;
+  platform: WebhookPlatform;
+  urlPreview: string;
+  hasSecret: boolean;
+  events: NotificationKind[];
+  teamId: string | null;
+  locale: 'zh-CN' | 'en';
+  active: boolean;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WebhookInput {
+  name?: string;
+  platform?: WebhookPlatform;
+  url?: string;
+  secret?: string | null;
+  events?: NotificationKind[];
+  teamId?: string | null;
+  locale?: 'zh-CN' | 'en';
+  active?: boolean;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  webhookId: string;
+  eventKind: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+export interface CommissionRuleView {
+  teamId: string;
+  effectiveFrom: string;
+  rule: CommissionRule;
+  updatedBy: string;
+  updatedAt: string;
+}
+
 export const collabApi = {
   unreadCount: () => api<{ count: number }>('/api/notifications/unread-count'),
   notifications: (params: { unread?: boolean; limit?: number; cursor?: string | null } = {}) =>
@@ -241,6 +292,29 @@ export const collabApi = {
       headers: { 'content-type': file.type || 'application/octet-stream' },
     }),
   deleteAttachment: (id: string) => api<void>(`/api/attachments/${id}`, { method: 'DELETE' }),
+
+  webhooks: () => api<{ items: Webhook[] }>('/api/webhooks'),
+  createWebhook: (input: WebhookInput) => api<Webhook>('/api/webhooks', { json: input }),
+  updateWebhook: (id: string, input: WebhookInput) =>
+    api<Webhook>(`/api/webhooks/${id}`, { method: 'PATCH', json: input }),
+  deleteWebhook: (id: string) => api<void>(`/api/webhooks/${id}`, { method: 'DELETE' }),
+  testWebhook: (id: string) => api<WebhookDelivery>(`/api/webhooks/${id}/test`, { method: 'POST' }),
+  webhookDeliveries: (id: string) =>
+    api<Page<WebhookDelivery>>(`/api/webhooks/${id}/deliveries${query({ limit: 50 })}`),
+  retryDelivery: (id: string, deliveryId: string) =>
+    api<WebhookDelivery>(`/api/webhooks/${id}/deliveries/${deliveryId}/retry`, { method: 'POST' }),
+
+  commissionRules: (teamId: string) =>
+    api<{ teamId: string; items: CommissionRuleView[] }>(
+      `/api/teams/${encodeURIComponent(teamId)}/commission-rules`,
+    ),
+  putCommissionRule: (teamId: string, effectiveFrom: string, rule: CommissionRule) =>
+    api<CommissionRuleView>(`/api/teams/${encodeURIComponent(teamId)}/commission-rule`, {
+      method: 'PUT',
+      json: { effectiveFrom, rule },
+    }),
+  previewCommission: (rule: CommissionRule, collected: string, target: string | null) =>
+    api<CommissionResult>('/api/commission/preview', { json: { rule, collected, target } }),
 
   myPerformance: (period: string) => api<MyPerformance>(`/api/performance/me${query({ period })}`),
   teamPerformance: (teamId: string, period: string) =>
