@@ -283,7 +283,7 @@ export default function CommissionPage() {
                   {(fields, { add, remove }) => (
                     <div data-testid="commission-tiers">
                       {fields.map((field, i) => (
-                        <Space key={field.key} align="start" wrap className="cf-comm-tier">
+                        <div key={field.key} className="cf-comm-tier">
                           <span className="cf-comm-tier-n">{t('perfTier', { n: i + 1 })}</span>
                           <Form.Item
                             name={[field.name, 'from']}
@@ -294,7 +294,6 @@ export default function CommissionPage() {
                               aria-label={`${t('perfTier', { n: i + 1 })} ${t('commFrom')}`}
                               suffix={currency}
                               inputMode="decimal"
-                              style={{ width: 200 }}
                             />
                           </Form.Item>
                           <Form.Item
@@ -306,7 +305,6 @@ export default function CommissionPage() {
                               aria-label={`${t('perfTier', { n: i + 1 })} ${t('commPercent')}`}
                               suffix="%"
                               inputMode="decimal"
-                              style={{ width: 140 }}
                             />
                           </Form.Item>
                           <Button
@@ -317,9 +315,9 @@ export default function CommissionPage() {
                             aria-label={t('commRemoveTier', { n: i + 1 })}
                             title={t('commRemoveTier', { n: i + 1 })}
                             onClick={() => remove(field.name)}
-                            style={{ marginTop: 30 }}
+                            className="cf-comm-tier-remove"
                           />
-                        </Space>
+                        </div>
                       ))}
                       <Button
                         type="dashed"
@@ -336,7 +334,8 @@ export default function CommissionPage() {
                 <Space size="large" wrap align="start">
                   <Form.Item
                     name="minAttainment"
-                    label={t('perfAttainment')}
+                    label={t('commMinAttainment')}
+                    style={{ width: 260 }}
                     extra={t('commMinHint')}
                     rules={decimal('commErr.decimal', false)}
                   >
@@ -345,6 +344,7 @@ export default function CommissionPage() {
                   <Form.Item
                     name="cap"
                     label={t('commCap')}
+                    style={{ width: 260 }}
                     extra={t('commCapHint')}
                     rules={decimal('commErr.decimal', false)}
                   >

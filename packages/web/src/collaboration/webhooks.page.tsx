@@ -57,7 +57,8 @@ interface WebhookValues {
 }
 
 const FIELDS = ['name', 'platform', 'url', 'secret', 'events', 'teamId', 'locale', 'active'];
-const HTTP_URL = /^https?:\/\/[^\s/@]+(\/\S*)?$/i;
+// The shape only; the server refuses the rest (credentials in the address, over 2000 characters).
+const HTTP_URL = /^https?:\/\/\S+$/i;
 const STATUS_COLOR = { pending: 'gold', delivered: 'green', failed: 'red' } as const;
 
 /** Add or change a webhook; the address and secret are never shown back, blank keeps them. */
@@ -287,10 +288,10 @@ function DeliveriesDrawer({ hook, onClose }: { hook: Webhook | null; onClose: ()
     <Drawer
       open={hook !== null}
       onClose={onClose}
-      size={760}
+      size={960}
       title={hook ? t('whDeliveriesOf', { name: hook.name }) : ''}
       extra={
-        <Button icon={<ReloadOutlined />} onClick={() => void load()}>
+        <Button icon={<ReloadOutlined />} onClick={() => void load()} data-testid="deliveries-refresh">
           {t('whRefresh')}
         </Button>
       }
@@ -341,13 +342,10 @@ function DeliveriesDrawer({ hook, onClose }: { hook: Webhook | null; onClose: ()
           {
             title: t('whLastError'),
             key: 'error',
+            // The error says the status itself ("HTTP 500: ..."); a bare status only when it does not.
             render: (_, d) =>
-              d.lastError || d.lastStatus ? (
-                <span className="cf-wh-error">
-                  {d.lastStatus ? `HTTP ${d.lastStatus}` : ''}
-                  {d.lastStatus && d.lastError ? ' · ' : ''}
-                  {d.lastError ?? ''}
-                </span>
+              d.lastError || (d.lastStatus && d.status !== 'delivered') ? (
+                <span className="cf-wh-error">{d.lastError ?? `HTTP ${d.lastStatus}`}</span>
               ) : (
                 '—'
               ),
