@@ -46,8 +46,14 @@ import './collab.css';
  * The conversation and files of a case (a record) or a task, and for a record its server
  * timeline: loaded together and reloaded together. The panels below work on either.
  */
-export function useCollab(type: CollabSubject['type'], id: string) {
-  const subject = useMemo<CollabSubject>(() => ({ type, id }), [type, id]);
+export function useCollab(
+  type: CollabSubject['type'],
+  /** null while there is nothing to load yet (a record being created). */
+  id: string | null,
+  options: { timeline?: boolean } = {},
+) {
+  const subject = useMemo<CollabSubject>(() => ({ type, id: id ?? '' }), [type, id]);
+  const withTimeline = type === 'record' && (options.timeline ?? true);
   const [comments, setComments] = useState<Comment[] | null>(null);
   const [attachments, setAttachments] = useState<Attachment[] | null>(null);
   const [timeline, setTimeline] = useState<TimelineItem[] | null>(null);
@@ -55,11 +61,12 @@ export function useCollab(type: CollabSubject['type'], id: string) {
   const [error, setError] = useState<string | null>(null);
 
   const reload = useCallback(async () => {
+    if (subject.id === '') return;
     try {
       const [c, a, tl] = await Promise.all([
         collabApi.comments(subject),
         collabApi.attachments(subject),
-        subject.type === 'record' ? collabApi.timeline(subject.id) : null,
+        withTimeline ? collabApi.timeline(subject.id) : null,
       ]);
       setComments(c.items);
       setAttachments(a.items);
@@ -72,7 +79,7 @@ export function useCollab(type: CollabSubject['type'], id: string) {
       setAttachments((prev) => prev ?? []);
       setTimeline((prev) => prev ?? []);
     }
-  }, [subject]);
+  }, [subject, withTimeline]);
 
   const loadMoreTimeline = useCallback(async () => {
     if (!timelineCursor || subject.type !== 'record') return;
@@ -564,7 +571,8 @@ export function AttachmentsPanel({ collab, canUpload }: { collab: Collab; canUpl
                     <PaperClipOutlined /> {a.fileName}
                   </a>
                   <div className="cf-muted">
-                    {formatBytes(locale, a.sizeBytes)} · {collab.names.get(a.uploadedBy) ?? '—'} ·{' '}
+                    {formatBytes(locale, a.sizeBytes)} ·{' '}
+                    {collab.names.get(a.uploadedBy) ?? (a.uploadedBy === me.userId ? me.displayName : '—')} ·{' '}
                     {formatDateTime(a.createdAt)}
                   </div>
                 </div>
