@@ -654,19 +654,23 @@ export function CaseTimeline({
   const events: { key: string; at: string; color: string; kind: string; content: ReactNode }[] = [];
   for (const item of collab.timeline ?? []) {
     if (item.kind === 'comment' && item.comment) {
-      const body = item.comment.body ?? '';
+      const body = item.comment.body;
       events.push({
         key: item.id,
         at: item.at,
         color: 'purple',
         kind: 'comment',
-        content: (
-          <span>
-            {t('timelineComment', { who: who(item) })}
-            {t('collabColon')}
-            <q>{body.length > 140 ? `${body.slice(0, 140)}…` : body}</q>
-          </span>
-        ),
+        // A deleted comment keeps its place in the story, without its text.
+        content:
+          body === null ? (
+            <span className="cf-muted">{t('timelineCommentDeleted', { who: who(item) })}</span>
+          ) : (
+            <span>
+              {t('timelineComment', { who: who(item) })}
+              {t('collabColon')}
+              <q>{body.length > 140 ? `${body.slice(0, 140)}…` : body}</q>
+            </span>
+          ),
       });
     } else if (item.kind === 'attachment' && item.attachment) {
       const a = item.attachment;
