@@ -249,6 +249,10 @@ describe.skipIf(!availability.run)('team collaboration in Chromium', () => {
       .click();
     await poll(() => page.getByTestId('comment').filter({ hasText: 'second text' }).count()).toBe(0);
     expect(await page.getByTestId('comment').count()).toBe(1);
+    // The timeline keeps its place without the text.
+    const timeline = page.getByTestId('timeline');
+    await poll(() => timeline.textContent()).toContain('A comment by Li Na was deleted');
+    expect(await timeline.textContent()).not.toContain('second text');
     expect(errors).toEqual([]);
     await close();
   }, 180_000);

@@ -267,11 +267,62 @@ describe.each(testBackends().map((b) => [b.name, b] as const))(
         422,
         'commission.invalid_rule',
       );
-      expect((invalid as Body).errors.map((e: Body) => e.pointer)).toEqual([
-        '/rule/bonus',
-        '/rule/tiers/0/percent',
-        '/rule/tiers/1/from',
+      // Each problem names its field and says which check failed (the editor words it per language).
+      expect((invalid as Body).errors.map((e: Body) => [e.pointer, e.keyword])).toEqual([
+        ['/rule/bonus', 'unknown'],
+        ['/rule/tiers/0/percent', 'decimal'],
+        ['/rule/tiers/1/from', 'ascending'],
       ]);
+      const firstAndMax = await expectProblem(
+        await app.request('/api/teams/team-a/commission-rule', {
+          method: 'PUT',
+          as,
+          json: { rule: { tiers: [{ from: '100', percent: '101' }], cap: '-1' } },
+        }),
+        422,
+        'commission.invalid_rule',
+      );
+      expect((firstAndMax as Body).errors.map((e: Body) => [e.pointer, e.keyword])).toEqual([
+        ['/rule/tiers/0/percent', 'maximum'],
+        ['/rule/tiers/0/from', 'first_zero'],
+        ['/rule/cap', 'decimal'],
+      ]);
+      // A refused rule leaves the saved one in place.
+      const kept = await json(await app.request('/api/teams/team-a/commission-rules', { as }));
+      expect(kept.items.map((r: Body) => r.rule.tiers.length)).toEqual([2]);
+      const good = { rule: { tiers: [{ from: '0', percent: '1' }] } };
+      await expectProblem(
+        await app.request('/api/teams/team-a/commission-rule', {
+          method: 'PUT',
+          as,
+          json: { ...good, effectiveFrom: '2026-7' },
+        }),
+        422,
+        'performance.invalid_period',
+        '/effectiveFrom',
+      );
+      await expectProblem(
+        await app.request('/api/teams/team-z/commission-rule', { method: 'PUT', as, json: good }),
+        404,
+        'teams.not_found',
+      );
+      await expectProblem(
+        await app.request('/api/teams/team-z/commission-rules', { as }),
+        404,
+        'teams.not_found',
+      );
+      // A collector may not change the team's commission.
+      await expectProblem(
+        await app.request('/api/teams/team-a/commission-rule', {
+          method: 'PUT',
+          as: u['li.a']!.as,
+          json: good,
+        }),
+        403,
+        'auth.forbidden',
+      );
+      const still = await json(await app.request('/api/teams/team-a/commission-rules', { as }));
+      expect(still.items.map((r: Body) => r.rule.tiers.length)).toEqual([2]);
       await expectProblem(
         await app.request('/api/targets', { method: 'PUT', as: u['li.a']!.as, json: {} }),
         403,

@@ -248,6 +248,122 @@ describe.each(testBackends().map((b) => [b.name, b] as const))('outgoing webhook
     expect(await json(retried)).toMatchObject({ status: 'pending', attempts: 0 });
   });
 
+  it('an administrator edits a webhook, sends a test, switches it off (nothing more is sent) and removes its secret', async () => {
+    const created = await json(
+      await app.request('/api/webhooks', {
+        method: 'POST',
+        json: {
+          name: 'east group',
+          platform: 'wecom',
+          url: `${receiver.url}/wecom/east?key=east-key`,
+          secret: SECRET,
+          events: ['mention', 'incident'],
+        },
+      }),
+    );
+    const id = created.id as string;
+    const sentTo = () => receiver.received.filter((r) => r.path === '/wecom/east').length;
+
+    // A partial change keeps what it leaves out: the address and the secret.
+    const renamed = await app.request(`/api/webhooks/${id}`, {
+      method: 'PATCH',
+      json: { name: 'east escalations', events: ['task.escalated'] },
+    });
+    expect(await json(renamed)).toMatchObject({
+      name: 'east escalations',
+      events: ['task.escalated'],
+      hasSecret: true,
+      urlPreview: `${receiver.url}/…-key`,
+      active: true,
+    });
+
+    // A test message is queued, sent by the next pass, signed, and listed as delivered.
+    const queued = await app.request(`/api/webhooks/${id}/test`, { method: 'POST' });
+    const test = await json(queued);
+    expect(queued.status).toBe(202);
+    expect(test).toMatchObject({ eventKind: 'test', status: 'pending', attempts: 0 });
+    expect((await app.collaboration.dispatcher.dispatchDue()).delivered).toBe(1);
+    expect(sentTo()).toBe(1);
+    const sent = receiver.received.find((r) => r.path === '/wecom/east')!;
+    expect(sent.headers['x-collectflow-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(JSON.parse(sent.body)).toMatchObject({ msgtype: 'markdown' });
+    const listed = await json(await app.request(`/api/webhooks/${id}/deliveries`));
+    expect(listed.items.map((d: Body) => [d.eventKind, d.status])).toEqual([['test', 'delivered']]);
+    // Delivered already: sending it again is a conflict.
+    await expectProblem(
+      await app.request(`/api/webhooks/${id}/deliveries/${test.id}/retry`, { method: 'POST' }),
+      409,
+      'webhooks.already_delivered',
+    );
+
+    // Switched off: a queued message fails without a request, and says why.
+    await app.request(`/api/webhooks/${id}`, { method: 'PATCH', json: { active: false } });
+    await app.request(`/api/webhooks/${id}/test`, { method: 'POST' });
+    expect((await app.collaboration.dispatcher.dispatchDue()).failed).toBe(1);
+    expect(sentTo()).toBe(1);
+    const latest = (await json(await app.request(`/api/webhooks/${id}/deliveries`))).items[0];
+    expect(latest).toMatchObject({ status: 'failed', lastError: 'the webhook is inactive' });
+
+    const cleared = await json(
+      await app.request(`/api/webhooks/${id}`, { method: 'PATCH', json: { secret: null } }),
+    );
+    expect(cleared).toMatchObject({ hasSecret: false, active: false });
+    const audit = await store.transaction((tx) => tx.audit.list({ limit: 10, subjectId: id }));
+    expect(audit.map((a) => a.action)).toEqual([
+      'webhook.updated',
+      'webhook.tested',
+      'webhook.updated',
+      'webhook.tested',
+      'webhook.updated',
+      'webhook.created',
+    ]);
+  });
+
+  it('bad changes and unknown webhooks are refused with problem+json', async () => {
+    const id = hooks.slack!;
+    const patch = (body: unknown, target = id) =>
+      app.request(`/api/webhooks/${target}`, { method: 'PATCH', json: body });
+    await expectProblem(await patch({}), 422, 'webhooks.invalid');
+    await expectProblem(
+      await patch({ url: 'https://bot:key@hooks.slack.com/services/T/B/X' }),
+      422,
+      'webhooks.invalid',
+      '/url',
+    );
+    await expectProblem(await patch({ name: '   ' }), 422, 'webhooks.invalid', '/name');
+    await expectProblem(await patch({ events: [] }), 422, 'webhooks.invalid', '/events');
+    await expectProblem(await patch({ active: 'no' }), 422, 'webhooks.invalid', '/active');
+    await expectProblem(await patch({ locale: 'fr' }), 422, 'webhooks.invalid', '/locale');
+    const unknown = '00000000-0000-7000-8000-000000000000';
+    await expectProblem(await patch({ name: 'x' }, unknown), 404, 'webhooks.not_found');
+    await expectProblem(
+      await app.request(`/api/webhooks/${unknown}/test`, { method: 'POST' }),
+      404,
+      'webhooks.not_found',
+    );
+    await expectProblem(await app.request(`/api/webhooks/${unknown}/deliveries`), 404, 'webhooks.not_found');
+    await expectProblem(
+      await app.request(`/api/webhooks/${id}/deliveries/${unknown}/retry`, { method: 'POST' }),
+      404,
+      'webhooks.delivery_not_found',
+    );
+    await expectProblem(
+      await app.request(`/api/webhooks/${id}`, {
+        method: 'PATCH',
+        as: u['li.a']!.as,
+        json: { active: false },
+      }),
+      403,
+      'auth.forbidden',
+    );
+    // Nothing of that changed the webhook.
+    expect(await json(await app.request(`/api/webhooks/${id}`))).toMatchObject({
+      name: 'slack robot',
+      active: true,
+      events: ['mention'],
+    });
+  });
+
   it('bad webhook settings are refused with problem+json naming the field', async () => {
     const post = (body: unknown) => app.request('/api/webhooks', { method: 'POST', json: body });
     const valid = {

@@ -38,6 +38,8 @@ const DashboardEditorPage = lazy(() => import('./dashboards/dashboard-editor.pag
 const NotificationsPage = lazy(() => import('./collaboration/notifications.page'));
 const MyPerformancePage = lazy(() => import('./collaboration/performance.page'));
 const TeamReviewPage = lazy(() => import('./collaboration/team-review.page'));
+const CommissionPage = lazy(() => import('./collaboration/commission.page'));
+const WebhooksPage = lazy(() => import('./collaboration/webhooks.page'));
 
 const ANTD_LOCALES = { 'zh-CN': zhCN, en: enUS } as const;
 
@@ -263,6 +265,22 @@ function Gate() {
           element={
             <Page>
               <TeamReviewPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/performance/commission"
+          element={
+            <Page>
+              <CommissionPage />
+            </Page>
+          }
+        />
+        <Route
+          path="/admin/webhooks"
+          element={
+            <Page>
+              <WebhooksPage />
             </Page>
           }
         />

@@ -190,6 +190,66 @@ export interface Target {
   updatedAt: string;
 }
 
+/** What comments and attachments hang on: a record (a case) or a process task. */
+export interface CollabSubject {
+  type: 'record' | 'task';
+  id: string;
+}
+
+const subjectPath = (on: CollabSubject) =>
+  `/api/${on.type === 'record' ? 'records' : 'tasks'}/${encodeURIComponent(on.id)}`;
+
+export const WEBHOOK_PLATFORMS = ['wecom', 'dingtalk', 'feishu', 'slack', 'teams', 'generic'] as const;
+export type WebhookPlatform = (typeof WEBHOOK_PLATFORMS)[number];
+
+export interface Webhook {
+  id: string;
+  name: string;
+  platform: WebhookPlatform;
+  urlPreview: string;
+  hasSecret: boolean;
+  events: NotificationKind[];
+  teamId: string | null;
+  locale: 'zh-CN' | 'en';
+  active: boolean;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WebhookInput {
+  name?: string;
+  platform?: WebhookPlatform;
+  url?: string;
+  secret?: string | null;
+  events?: NotificationKind[];
+  teamId?: string | null;
+  locale?: 'zh-CN' | 'en';
+  active?: boolean;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  webhookId: string;
+  eventKind: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+export interface CommissionRuleView {
+  teamId: string;
+  effectiveFrom: string;
+  rule: CommissionRule;
+  updatedBy: string;
+  updatedAt: string;
+}
+
 export const collabApi = {
   unreadCount: () => api<{ count: number }>('/api/notifications/unread-count'),
   notifications: (params: { unread?: boolean; limit?: number; cursor?: string | null } = {}) =>
@@ -209,30 +269,52 @@ export const collabApi = {
   setPreferences: (prefs: NotificationPreferences) =>
     api<NotificationPreferences>('/api/notifications/preferences', { method: 'PUT', json: prefs }),
 
-  comments: (recordId: string) =>
-    api<Page<Comment>>(`/api/records/${recordId}/comments${query({ limit: 100 })}`),
-  addComment: (recordId: string, body: string, mentions: MentionInput[]) =>
-    api<CommentSaved>(`/api/records/${recordId}/comments`, { json: { body, mentions } }),
+  comments: (on: CollabSubject) => api<Page<Comment>>(`${subjectPath(on)}/comments${query({ limit: 100 })}`),
+  addComment: (on: CollabSubject, body: string, mentions: MentionInput[]) =>
+    api<CommentSaved>(`${subjectPath(on)}/comments`, { json: { body, mentions } }),
   editComment: (id: string, body: string, mentions: MentionInput[]) =>
     api<CommentSaved>(`/api/comments/${id}`, { method: 'PATCH', json: { body, mentions } }),
   deleteComment: (id: string) => api<void>(`/api/comments/${id}`, { method: 'DELETE' }),
   commentHistory: (id: string) => api<CommentHistory>(`/api/comments/${id}/history`),
-  mentionCandidates: (recordId: string, q: string) =>
-    api<MentionCandidates>(`/api/records/${recordId}/mention-candidates${query({ q, limit: 20 })}`),
+  mentionCandidates: (on: CollabSubject, q: string) =>
+    api<MentionCandidates>(`${subjectPath(on)}/mention-candidates${query({ q, limit: 20 })}`),
 
   timeline: (recordId: string, cursor?: string | null) =>
     api<Page<TimelineItem>>(
       `/api/records/${recordId}/timeline${query({ limit: 100, cursor: cursor ?? undefined })}`,
     ),
 
-  attachments: (recordId: string) => api<{ items: Attachment[] }>(`/api/records/${recordId}/attachments`),
-  upload: (recordId: string, file: File) =>
-    api<Attachment>(`/api/records/${recordId}/attachments${query({ fileName: file.name })}`, {
+  attachments: (on: CollabSubject) => api<{ items: Attachment[] }>(`${subjectPath(on)}/attachments`),
+  upload: (on: CollabSubject, file: File) =>
+    api<Attachment>(`${subjectPath(on)}/attachments${query({ fileName: file.name })}`, {
       method: 'POST',
       body: file,
       headers: { 'content-type': file.type || 'application/octet-stream' },
     }),
   deleteAttachment: (id: string) => api<void>(`/api/attachments/${id}`, { method: 'DELETE' }),
+
+  webhooks: () => api<{ items: Webhook[] }>('/api/webhooks'),
+  createWebhook: (input: WebhookInput) => api<Webhook>('/api/webhooks', { json: input }),
+  updateWebhook: (id: string, input: WebhookInput) =>
+    api<Webhook>(`/api/webhooks/${id}`, { method: 'PATCH', json: input }),
+  deleteWebhook: (id: string) => api<void>(`/api/webhooks/${id}`, { method: 'DELETE' }),
+  testWebhook: (id: string) => api<WebhookDelivery>(`/api/webhooks/${id}/test`, { method: 'POST' }),
+  webhookDeliveries: (id: string) =>
+    api<Page<WebhookDelivery>>(`/api/webhooks/${id}/deliveries${query({ limit: 50 })}`),
+  retryDelivery: (id: string, deliveryId: string) =>
+    api<WebhookDelivery>(`/api/webhooks/${id}/deliveries/${deliveryId}/retry`, { method: 'POST' }),
+
+  commissionRules: (teamId: string) =>
+    api<{ teamId: string; items: CommissionRuleView[] }>(
+      `/api/teams/${encodeURIComponent(teamId)}/commission-rules`,
+    ),
+  putCommissionRule: (teamId: string, effectiveFrom: string, rule: CommissionRule) =>
+    api<CommissionRuleView>(`/api/teams/${encodeURIComponent(teamId)}/commission-rule`, {
+      method: 'PUT',
+      json: { effectiveFrom, rule },
+    }),
+  previewCommission: (rule: CommissionRule, collected: string, target: string | null) =>
+    api<CommissionResult>('/api/commission/preview', { json: { rule, collected, target } }),
 
   myPerformance: (period: string) => api<MyPerformance>(`/api/performance/me${query({ period })}`),
   teamPerformance: (teamId: string, period: string) =>

@@ -16,7 +16,16 @@ import {
 import './collab.css';
 
 /** A month picker bound to "YYYY-MM". */
-export function MonthPicker({ value, onChange }: { value: string; onChange: (period: string) => void }) {
+export function MonthPicker({
+  value,
+  onChange,
+  future = false,
+}: {
+  value: string;
+  onChange: (period: string) => void;
+  /** Offer months after this one (a rule set ahead); figures exist only up to now. */
+  future?: boolean;
+}) {
   const { t } = useLocale();
   return (
     <DatePicker
@@ -25,7 +34,7 @@ export function MonthPicker({ value, onChange }: { value: string; onChange: (per
       aria-label={t('perfPeriod')}
       value={dayjs(`${value}-01`)}
       onChange={(d) => d && onChange(d.format('YYYY-MM'))}
-      disabledDate={(d) => d.isAfter(dayjs().endOf('month'))}
+      disabledDate={future ? undefined : (d) => d.isAfter(dayjs().endOf('month'))}
       data-testid="period"
     />
   );

@@ -15,6 +15,7 @@ import {
   Table,
 } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { ApiError } from '../api/client';
 import { useMe } from '../auth/session.context';
 import { pickText } from '../forms/localize-form';
@@ -209,7 +210,16 @@ export default function TeamReviewPage() {
               </Card>
             </Col>
             <Col xs={24} lg={12}>
-              <Card size="small" title={t('perfRule')} data-testid="commission-rule">
+              <Card
+                size="small"
+                title={t('perfRule')}
+                data-testid="commission-rule"
+                extra={
+                  <Link to={`/performance/commission?team=${encodeURIComponent(review.team.id)}`}>
+                    {t('commEdit')}
+                  </Link>
+                }
+              >
                 {rule ? (
                   <Descriptions size="small" column={1}>
                     <Descriptions.Item label={t('perfRuleMethod')}>

@@ -21,7 +21,7 @@ import { ApiError, api, type ProblemItem, query } from '../api/client';
 import { loadFormVersion } from '../api/forms.api';
 import type { FormVersion, InstanceView, Page, RecordView, Task } from '../api/types';
 import { useMe, useSession } from '../auth/session.context';
-import { CaseAttachments, CaseComments, CaseTimeline, useCaseCollab } from '../collaboration/case-collab';
+import { AttachmentsPanel, CaseTimeline, CommentsPanel, useCollab } from '../collaboration/collab-panels';
 import { type FieldInfo, FieldValue, formFields } from '../forms/field-display';
 import { FormRenderer } from '../forms/form-renderer';
 import { pickText } from '../forms/localize-form';
@@ -86,7 +86,7 @@ export default function CasePage() {
   const [actionErrors, setActionErrors] = useState<ProblemItem[]>([]);
   const [actionRefused, setActionRefused] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
-  const collab = useCaseCollab(id);
+  const collab = useCollab('record', id);
 
   const caseNumber = typeof record?.data.caseNumber === 'string' ? record.data.caseNumber : '';
   const debtorNo = typeof record?.data.debtorNo === 'string' ? record.data.debtorNo : '';
@@ -399,7 +399,7 @@ export default function CasePage() {
               }))}
             />
           </Card>
-          <CaseComments recordId={record.id} collab={collab} />
+          <CommentsPanel collab={collab} />
           <CaseTimeline
             collab={collab}
             local={relatedEvents}
@@ -436,7 +436,7 @@ export default function CasePage() {
               <Link to={`/records/${debtor.record.id}`}>{pickText(debtor.version.title, locale)} →</Link>
             )}
           </Card>
-          <CaseAttachments recordId={record.id} collab={collab} canUpload={can('records.edit')} />
+          <AttachmentsPanel collab={collab} canUpload={can('records.edit')} />
           <Card size="small" title={t('instances')} data-testid="flows">
             {flows === null ? (
               <Spin size="small" />

@@ -1,11 +1,12 @@
 import { EditOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Descriptions, Result, Space, Spin, Tag } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Result, Row, Space, Spin, Tag } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, type ProblemItem } from '../api/client';
 import { loadFormVersion } from '../api/forms.api';
 import type { FormVersion, RecordView } from '../api/types';
 import { useSession } from '../auth/session.context';
+import { AttachmentsPanel, CommentsPanel, useCollab } from '../collaboration/collab-panels';
 import { FieldValue, formFields } from '../forms/field-display';
 import { FormRenderer } from '../forms/form-renderer';
 import { pickText } from '../forms/localize-form';
@@ -67,6 +68,8 @@ export default function RecordPage() {
   const [serverErrors, setServerErrors] = useState<ProblemItem[]>([]);
   const [refused, setRefused] = useState<unknown>(undefined);
   const [conflict, setConflict] = useState<Conflict | null>(null);
+  // Files and comments on the record (a case shows them in its own workspace, with its timeline).
+  const collab = useCollab('record', creating ? null : (id ?? null), { timeline: false });
   // The data and version the form edits; replaced when a conflict is resolved.
   const [base, setBase] = useState<{ data: Record<string, unknown>; version: number; nonce: number }>({
     data: {},
@@ -262,6 +265,16 @@ export default function RecordPage() {
         </Card>
       ) : (
         record && <RecordDetails version={form} record={record} testId="record-details" />
+      )}
+      {record && (
+        <Row gutter={[16, 0]} style={{ marginTop: 16 }}>
+          <Col xs={24} lg={14}>
+            <CommentsPanel collab={collab} />
+          </Col>
+          <Col xs={24} lg={10}>
+            <AttachmentsPanel collab={collab} canUpload={can('records.edit')} />
+          </Col>
+        </Row>
       )}
     </div>
   );

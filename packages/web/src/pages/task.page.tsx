@@ -1,10 +1,11 @@
-import { Alert, Button, Descriptions, Spin, Tag } from 'antd';
+import { Alert, Button, Col, Descriptions, Row, Spin, Tag } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, type ProblemItem } from '../api/client';
 import { loadFormVersion } from '../api/forms.api';
 import type { FormVersion, InstanceView, Task } from '../api/types';
 import { useMe } from '../auth/session.context';
+import { AttachmentsPanel, CommentsPanel, useCollab } from '../collaboration/collab-panels';
 import { FormRenderer } from '../forms/form-renderer';
 import { pickText } from '../forms/localize-form';
 import { useLocale } from '../i18n/locale.context';
@@ -53,6 +54,8 @@ export default function TaskPage() {
   const [refused, setRefused] = useState<unknown>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<TaskOutcome>({ kind: 'editing' });
+  // The task's conversation and files (the server lets whoever may work the task see them).
+  const collab = useCollab('task', id);
 
   useEffect(() => {
     let live = true;
@@ -250,6 +253,14 @@ export default function TaskPage() {
           actions={<Link to="/inbox">{t('backToInbox')}</Link>}
         />
       </section>
+      <Row gutter={[16, 0]} style={{ marginTop: 16 }}>
+        <Col xs={24} lg={14}>
+          <CommentsPanel collab={collab} />
+        </Col>
+        <Col xs={24} lg={10}>
+          <AttachmentsPanel collab={collab} canUpload />
+        </Col>
+      </Row>
     </div>
   );
 }

@@ -1,5 +1,7 @@
 import {
+  AccountBookOutlined,
   ApartmentOutlined,
+  ApiOutlined,
   AuditOutlined,
   DashboardOutlined,
   DownOutlined,
@@ -74,6 +76,12 @@ function useNavItems(): NonNullable<MenuProps['items']> {
       icon: <RiseOutlined />,
       label: <Link to="/performance/team">{t('navTeamReview')}</Link>,
     });
+  if (can('audit.view'))
+    items.push({
+      key: '/performance/commission',
+      icon: <AccountBookOutlined />,
+      label: <Link to="/performance/commission">{t('navCommission')}</Link>,
+    });
   const admin: NonNullable<MenuProps['items']> = [];
   if (can('users.admin')) {
     admin.push({
@@ -90,6 +98,11 @@ function useNavItems(): NonNullable<MenuProps['items']> {
       key: '/admin/teams',
       icon: <TeamOutlined />,
       label: <Link to="/admin/teams">{t('navTeams')}</Link>,
+    });
+    admin.push({
+      key: '/admin/webhooks',
+      icon: <ApiOutlined />,
+      label: <Link to="/admin/webhooks">{t('navWebhooks')}</Link>,
     });
   }
   if (can('audit.view'))
@@ -118,11 +131,13 @@ function selectedKey(pathname: string): string {
     '/designer',
     '/dashboards',
     '/performance/team',
+    '/performance/commission',
     '/performance',
     '/notifications',
     '/admin/users',
     '/admin/roles',
     '/admin/teams',
+    '/admin/webhooks',
     '/admin/audit',
     '/processes',
   ];

@@ -26,6 +26,9 @@ import { Decimal } from 'decimal.js';
  *   the collector has a target for the month).
  * - `cap` (optional): the most one collector earns in a month.
  *
+ * Every problem carries a `keyword` (type, unknown, method, tiers, decimal, maximum, first_zero,
+ * ascending) so an editor can say it in the user's language next to the field.
+ *
  * Amounts are rounded half-up to 2 decimal places, once, at the end (and per tier in the
  * breakdown, whose parts may then differ from the total by a cent).
  */
@@ -75,48 +78,73 @@ export function parseCommissionRule(value: unknown, base = ''): CommissionRule {
   const errors: ProblemDetailItem[] = [];
   const at = (p: string) => `${base}${p}`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail([{ pointer: at(''), message: 'the rule must be an object with "tiers"' }]);
+    fail([{ pointer: at(''), keyword: 'type', message: 'the rule must be an object with "tiers"' }]);
   }
   const v = value as Record<string, unknown>;
   for (const key of Object.keys(v)) {
     if (!['method', 'tiers', 'minAttainment', 'cap'].includes(key)) {
       errors.push({
         pointer: at(`/${key}`),
+        keyword: 'unknown',
         message: 'unknown property (method, tiers, minAttainment, cap)',
       });
     }
   }
   const method = v.method ?? 'marginal';
   if (method !== 'marginal' && method !== 'flat') {
-    errors.push({ pointer: at('/method'), message: 'method must be "marginal" or "flat"' });
+    errors.push({
+      pointer: at('/method'),
+      keyword: 'method',
+      message: 'method must be "marginal" or "flat"',
+    });
   }
   const decimal = (x: unknown, pointer: string, what: string): boolean => {
     if (typeof x === 'string' && DECIMAL.test(x)) return true;
-    errors.push({ pointer, message: `${what} must be a decimal string like "1000" or "2.5"` });
+    errors.push({
+      pointer,
+      keyword: 'decimal',
+      message: `${what} must be a decimal string like "1000" or "2.5"`,
+    });
     return false;
   };
   const tiers: { from: string; percent: string }[] = [];
   if (!Array.isArray(v.tiers) || v.tiers.length === 0 || v.tiers.length > MAX_TIERS) {
-    errors.push({ pointer: at('/tiers'), message: `tiers must be a list of 1 to ${MAX_TIERS} tiers` });
+    errors.push({
+      pointer: at('/tiers'),
+      keyword: 'tiers',
+      message: `tiers must be a list of 1 to ${MAX_TIERS} tiers`,
+    });
   } else {
     let lastFrom: string | undefined;
     v.tiers.forEach((tier, i) => {
       const p = at(`/tiers/${i}`);
       if (typeof tier !== 'object' || tier === null || Array.isArray(tier)) {
-        errors.push({ pointer: p, message: 'a tier is { "from": "<amount>", "percent": "<0-100>" }' });
+        errors.push({
+          pointer: p,
+          keyword: 'type',
+          message: 'a tier is { "from": "<amount>", "percent": "<0-100>" }',
+        });
         return;
       }
       const t = tier as Record<string, unknown>;
       const okFrom = decimal(t.from, `${p}/from`, 'from');
       const okPercent = decimal(t.percent, `${p}/percent`, 'percent');
       if (okPercent && new D(t.percent as string).gt(100)) {
-        errors.push({ pointer: `${p}/percent`, message: 'percent must be at most 100' });
+        errors.push({ pointer: `${p}/percent`, keyword: 'maximum', message: 'percent must be at most 100' });
       }
       if (okFrom && i === 0 && !new D(t.from as string).isZero()) {
-        errors.push({ pointer: `${p}/from`, message: 'the first tier must start from "0"' });
+        errors.push({
+          pointer: `${p}/from`,
+          keyword: 'first_zero',
+          message: 'the first tier must start from "0"',
+        });
       }
       if (okFrom && lastFrom !== undefined && !new D(t.from as string).gt(lastFrom)) {
-        errors.push({ pointer: `${p}/from`, message: 'tiers must be in ascending order of "from"' });
+        errors.push({
+          pointer: `${p}/from`,
+          keyword: 'ascending',
+          message: 'tiers must be in ascending order of "from"',
+        });
       }
       if (okFrom) lastFrom = t.from as string;
       if (okFrom && okPercent) tiers.push({ from: t.from as string, percent: t.percent as string });

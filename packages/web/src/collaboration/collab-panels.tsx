@@ -30,6 +30,7 @@ import { type MessageKey, messages } from '../i18n/messages';
 import { useToast } from '../shell/toast';
 import {
   type Attachment,
+  type CollabSubject,
   type Comment,
   type CommentHistory,
   type CommentSaved,
@@ -41,8 +42,18 @@ import {
 } from './collab.api';
 import './collab.css';
 
-/** The case's conversation, files and server timeline, loaded together and reloaded together. */
-export function useCaseCollab(recordId: string) {
+/**
+ * The conversation and files of a case (a record) or a task, and for a record its server
+ * timeline: loaded together and reloaded together. The panels below work on either.
+ */
+export function useCollab(
+  type: CollabSubject['type'],
+  /** null while there is nothing to load yet (a record being created). */
+  id: string | null,
+  options: { timeline?: boolean } = {},
+) {
+  const subject = useMemo<CollabSubject>(() => ({ type, id: id ?? '' }), [type, id]);
+  const withTimeline = type === 'record' && (options.timeline ?? true);
   const [comments, setComments] = useState<Comment[] | null>(null);
   const [attachments, setAttachments] = useState<Attachment[] | null>(null);
   const [timeline, setTimeline] = useState<TimelineItem[] | null>(null);
@@ -50,16 +61,17 @@ export function useCaseCollab(recordId: string) {
   const [error, setError] = useState<string | null>(null);
 
   const reload = useCallback(async () => {
+    if (subject.id === '') return;
     try {
       const [c, a, tl] = await Promise.all([
-        collabApi.comments(recordId),
-        collabApi.attachments(recordId),
-        collabApi.timeline(recordId),
+        collabApi.comments(subject),
+        collabApi.attachments(subject),
+        withTimeline ? collabApi.timeline(subject.id) : null,
       ]);
       setComments(c.items);
       setAttachments(a.items);
-      setTimeline(tl.items);
-      setTimelineCursor(tl.nextCursor);
+      setTimeline(tl?.items ?? []);
+      setTimelineCursor(tl?.nextCursor ?? null);
       setError(null);
     } catch (e) {
       setError((e as Error).message);
@@ -67,14 +79,14 @@ export function useCaseCollab(recordId: string) {
       setAttachments((prev) => prev ?? []);
       setTimeline((prev) => prev ?? []);
     }
-  }, [recordId]);
+  }, [subject, withTimeline]);
 
   const loadMoreTimeline = useCallback(async () => {
-    if (!timelineCursor) return;
-    const page = await collabApi.timeline(recordId, timelineCursor);
+    if (!timelineCursor || subject.type !== 'record') return;
+    const page = await collabApi.timeline(subject.id, timelineCursor);
     setTimeline((prev) => [...(prev ?? []), ...page.items]);
     setTimelineCursor(page.nextCursor);
-  }, [recordId, timelineCursor]);
+  }, [subject, timelineCursor]);
 
   useEffect(() => {
     setComments(null);
@@ -92,6 +104,7 @@ export function useCaseCollab(recordId: string) {
   }, [comments, timeline]);
 
   return {
+    subject,
     comments,
     attachments,
     timeline,
@@ -103,7 +116,7 @@ export function useCaseCollab(recordId: string) {
   };
 }
 
-export type CaseCollab = ReturnType<typeof useCaseCollab>;
+export type Collab = ReturnType<typeof useCollab>;
 
 /** A comment's text with its @mentions highlighted. */
 function CommentBody({ text }: { text: string }) {
@@ -125,18 +138,18 @@ function CommentBody({ text }: { text: string }) {
 }
 
 /**
- * A text box with an @ picker: users who can see the case and roles, from the server. Remembers
+ * A text box with an @ picker: users who can see the case (or task) and roles, from the server. Remembers
  * what was picked so the comment carries structured mentions (still present in the text).
  */
 function MentionBox({
-  recordId,
+  subject,
   value,
   onChange,
   picked,
   autoFocus,
   testId,
 }: {
-  recordId: string;
+  subject: CollabSubject;
   value: string;
   onChange: (text: string) => void;
   picked: React.RefObject<Map<string, MentionInput>>;
@@ -151,7 +164,7 @@ function MentionBox({
     const mine = ++ticket.current;
     setLoading(true);
     try {
-      const found = await collabApi.mentionCandidates(recordId, q);
+      const found = await collabApi.mentionCandidates(subject, q);
       if (mine === ticket.current) setCandidates(found);
     } catch {
       if (mine === ticket.current) setCandidates({ users: [], roles: [] });
@@ -210,14 +223,13 @@ function mentionsIn(text: string, picked: Map<string, MentionInput>): MentionInp
   return [...picked.entries()].filter(([token]) => text.includes(`@${token}`)).map(([, m]) => m);
 }
 
-function useReportMentions() {
+function useReportMentions(subject: CollabSubject) {
   const { t } = useLocale();
   const { message } = useToast();
   return (saved: CommentSaved) => {
     if (saved.mentions.cannotSee.length > 0) {
-      message.warning(
-        t('commentsCannotSee', { names: saved.mentions.cannotSee.map((u) => u.displayName).join(', ') }),
-      );
+      const names = saved.mentions.cannotSee.map((u) => u.displayName).join(', ');
+      message.warning(t(subject.type === 'task' ? 'commentsCannotSeeTask' : 'commentsCannotSee', { names }));
     }
     message.success(
       saved.mentions.notified.length > 0
@@ -229,17 +241,17 @@ function useReportMentions() {
 
 function CommentItem({
   comment,
-  recordId,
+  subject,
   onChanged,
 }: {
   comment: Comment;
-  recordId: string;
+  subject: CollabSubject;
   onChanged: () => void;
 }) {
   const { t, formatDateTime } = useLocale();
   const me = useMe();
   const { message } = useToast();
-  const report = useReportMentions();
+  const report = useReportMentions(subject);
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(comment.body ?? '');
   const [history, setHistory] = useState<CommentHistory | null | undefined>(undefined);
@@ -316,7 +328,7 @@ function CommentItem({
       {editing ? (
         <div style={{ marginTop: 4 }}>
           <MentionBox
-            recordId={recordId}
+            subject={subject}
             value={text}
             onChange={setText}
             picked={picked}
@@ -379,11 +391,12 @@ function CommentItem({
   );
 }
 
-/** Comments on the case: list, write with @mentions, edit and delete one's own. */
-export function CaseComments({ recordId, collab }: { recordId: string; collab: CaseCollab }) {
+/** Comments on a case or a task: list, write with @mentions, edit and delete one's own. */
+export function CommentsPanel({ collab }: { collab: Collab }) {
   const { t } = useLocale();
   const { message } = useToast();
-  const report = useReportMentions();
+  const { subject } = collab;
+  const report = useReportMentions(subject);
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const picked = useRef(new Map<string, MentionInput>());
@@ -395,7 +408,7 @@ export function CaseComments({ recordId, collab }: { recordId: string; collab: C
     }
     setBusy(true);
     try {
-      report(await collabApi.addComment(recordId, text, mentionsIn(text, picked.current)));
+      report(await collabApi.addComment(subject, text, mentionsIn(text, picked.current)));
       setText('');
       picked.current.clear();
       await collab.reload();
@@ -420,19 +433,13 @@ export function CaseComments({ recordId, collab }: { recordId: string; collab: C
             <CommentItem
               key={`${c.id}:${c.revision}`}
               comment={c}
-              recordId={recordId}
+              subject={subject}
               onChanged={collab.reload}
             />
           ))}
         </div>
       )}
-      <MentionBox
-        recordId={recordId}
-        value={text}
-        onChange={setText}
-        picked={picked}
-        testId="comment-input"
-      />
+      <MentionBox subject={subject} value={text} onChange={setText} picked={picked} testId="comment-input" />
       <div style={{ textAlign: 'end', marginTop: 8 }}>
         <Button type="primary" loading={busy} onClick={post} data-testid="comment-post">
           {t('commentsSend')}
@@ -473,16 +480,8 @@ function Preview({ attachment, onClose }: { attachment: Attachment | null; onClo
   );
 }
 
-/** Files on the case: drop or choose to upload, list, preview, download, delete one's own. */
-export function CaseAttachments({
-  recordId,
-  collab,
-  canUpload,
-}: {
-  recordId: string;
-  collab: CaseCollab;
-  canUpload: boolean;
-}) {
+/** Files on a case or a task: drop or choose to upload, list, preview, download, delete one's own. */
+export function AttachmentsPanel({ collab, canUpload }: { collab: Collab; canUpload: boolean }) {
   const { t, locale, formatDateTime } = useLocale();
   const me = useMe();
   const { message } = useToast();
@@ -494,7 +493,7 @@ export function CaseAttachments({
     setUploading(true);
     setRefused(null);
     try {
-      await collabApi.upload(recordId, file);
+      await collabApi.upload(collab.subject, file);
       message.success(t('attachUploaded', { name: file.name }));
       await collab.reload();
     } catch (e) {
@@ -572,7 +571,8 @@ export function CaseAttachments({
                     <PaperClipOutlined /> {a.fileName}
                   </a>
                   <div className="cf-muted">
-                    {formatBytes(locale, a.sizeBytes)} · {collab.names.get(a.uploadedBy) ?? '—'} ·{' '}
+                    {formatBytes(locale, a.sizeBytes)} ·{' '}
+                    {collab.names.get(a.uploadedBy) ?? (a.uploadedBy === me.userId ? me.displayName : '—')} ·{' '}
                     {formatDateTime(a.createdAt)}
                   </div>
                 </div>
@@ -640,7 +640,7 @@ export function CaseTimeline({
   local,
   fieldTitle,
 }: {
-  collab: CaseCollab;
+  collab: Collab;
   local: LocalEvent[];
   fieldTitle: (name: string) => string;
 }) {
@@ -654,19 +654,23 @@ export function CaseTimeline({
   const events: { key: string; at: string; color: string; kind: string; content: ReactNode }[] = [];
   for (const item of collab.timeline ?? []) {
     if (item.kind === 'comment' && item.comment) {
-      const body = item.comment.body ?? '';
+      const body = item.comment.body;
       events.push({
         key: item.id,
         at: item.at,
         color: 'purple',
         kind: 'comment',
-        content: (
-          <span>
-            {t('timelineComment', { who: who(item) })}
-            {t('collabColon')}
-            <q>{body.length > 140 ? `${body.slice(0, 140)}…` : body}</q>
-          </span>
-        ),
+        // A deleted comment keeps its place in the story, without its text.
+        content:
+          body === null ? (
+            <span className="cf-muted">{t('timelineCommentDeleted', { who: who(item) })}</span>
+          ) : (
+            <span>
+              {t('timelineComment', { who: who(item) })}
+              {t('collabColon')}
+              <q>{body.length > 140 ? `${body.slice(0, 140)}…` : body}</q>
+            </span>
+          ),
       });
     } else if (item.kind === 'attachment' && item.attachment) {
       const a = item.attachment;
