@@ -144,7 +144,7 @@ describe('the widget builder turns what the user picked into a query', () => {
         id: 'across',
         field: '/receivedAt',
         bucket: 'week',
-        label: { 'zh-CN': '到账时间 (按周)', en: 'Received at (By week)' },
+        label: { 'zh-CN': '到账时间（按周）', en: 'Received at (By week)' },
       },
     ]);
     expect(out.query.measures).toEqual([

@@ -153,6 +153,7 @@ export function FilterRow({
         danger
         icon={<DeleteOutlined />}
         aria-label={`${t('dashRemove')}: ${name}`}
+        data-testid="remove-condition"
         onClick={onRemove}
       />
     </fieldset>

@@ -343,7 +343,12 @@ export function buildWidget(state: BuilderState, context: BuildContext): BuildRe
         field: d.field,
         ...(isDateKind(choice.kind) ? { bucket: d.bucket } : {}),
         label: isDateKind(choice.kind)
-          ? perLocale((locale) => `${choice.label[locale]} (${messages[locale][bucketKey(d.bucket)]})`)
+          ? perLocale((locale) =>
+              format(messages[locale].dashBucketed, {
+                field: choice.label[locale],
+                bucket: messages[locale][bucketKey(d.bucket)],
+              }),
+            )
           : choice.label,
       },
     ];

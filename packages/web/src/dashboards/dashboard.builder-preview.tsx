@@ -89,7 +89,7 @@ export function PreviewPane({
   return (
     <div
       className="cf-dash-preview"
-      data-testid="widget-preview"
+      data-testid="builder-preview"
       data-loading={preview.loading ? 'true' : 'false'}
     >
       {!widget ? (
