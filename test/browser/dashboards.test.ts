@@ -54,11 +54,13 @@ async function choose(
     // and still fading out, may hold the same option.
     await poll(() => input.getAttribute('aria-controls')).toBeTruthy();
     const list = await input.getAttribute('aria-controls');
+    const dropdown = page.locator(`.ant-select-dropdown:has([id="${list}"])`);
+    await dropdown.waitFor();
+    const item = dropdown.locator(`.ant-select-item-option[title="${option}"]`);
     // Long lists draw only the options in view: a searchable select is narrowed by typing.
-    if (!(await input.evaluate((el) => (el as HTMLInputElement).readOnly))) await input.fill(option);
-    await page
-      .locator(`.ant-select-dropdown:has([id="${list}"]) .ant-select-item-option[title="${option}"]`)
-      .click();
+    if ((await item.count()) === 0 && !(await input.evaluate((el) => (el as HTMLInputElement).readOnly)))
+      await input.fill(option);
+    await item.click();
     const chosen = await expect
       .poll(() => select.textContent(), { timeout: 3000, interval: 100 })
       .toContain(option)
