@@ -48,8 +48,19 @@ async function choose(
     );
   // A click during the dropdown's opening animation can miss on a loaded machine: try again.
   for (let attempt = 0; attempt < 3; attempt++) {
-    await scope.getByLabel(label, { exact: true }).click();
-    await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+    const input = scope.getByLabel(label, { exact: true });
+    await input.click();
+    // This select's own list (it names it in aria-controls while open): another list, just closed
+    // and still fading out, may hold the same option.
+    await poll(() => input.getAttribute('aria-controls')).toBeTruthy();
+    const list = await input.getAttribute('aria-controls');
+    const dropdown = page.locator(`.ant-select-dropdown:has([id="${list}"])`);
+    await dropdown.waitFor();
+    const item = dropdown.locator(`.ant-select-item-option[title="${option}"]`);
+    // Long lists draw only the options in view: a searchable select is narrowed by typing.
+    if ((await item.count()) === 0 && !(await input.evaluate((el) => (el as HTMLInputElement).readOnly)))
+      await input.fill(option);
+    await item.click();
     const chosen = await expect
       .poll(() => select.textContent(), { timeout: 3000, interval: 100 })
       .toContain(option)
@@ -297,7 +308,7 @@ describe.skipIf(!availability.run)('dashboards in Chromium', () => {
     await page.getByTestId('add-widget').click();
     const builder = page.getByTestId('widget-builder');
     await choose(page, 'Dataset', 'Payment', builder);
-    await choose(page, 'Measure', 'Sum', builder);
+    await choose(page, 'Aggregation', 'Sum', builder);
     await choose(page, 'Measure field', 'Amount', builder);
     await choose(page, 'Dimension', 'Method', builder);
     await builder.getByTestId('builder-title-zh').fill('按还款方式回款');
@@ -354,6 +365,134 @@ describe.skipIf(!availability.run)('dashboards in Chromium', () => {
     await poll(() => page.getByTestId('save-problem').count()).toBe(1);
     expect(await page.getByTestId('save-problem').textContent()).toContain('/title/en');
     expect((await admin.must('GET', '/api/dashboards/collection-kpis')).version).toBe(before.version + 1);
+    await page.getByText('EN', { exact: true }).click();
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('a strategist builds a ratio KPI with a condition on a looked-up field and a pivot, sees a server problem in the preview, and saves both', async () => {
+    const { page, errors, close } = await openPage(browser, 'dashboards-builder', {
+      viewport: { width: 1366, height: 768 },
+    });
+    await logIn(page, base, 'zhao.ce', USER_PASSWORD, `/dashboards/collection-kpis?${JUNE}`);
+    await page.getByTestId('edit-dashboard').click();
+    await poll(() => page.getByTestId('title-en').inputValue()).not.toBe('');
+    const before = await admin.must('GET', '/api/dashboards/collection-kpis');
+
+    // A KPI: the share of June's payments that came from cases in the 30-59 days bucket.
+    await page.getByTestId('add-widget').click();
+    const builder = page.getByTestId('widget-builder');
+    await choose(page, 'Dataset', 'Payment', builder);
+    await choose(page, 'Chart type', 'KPI number', builder);
+    await builder.getByTestId('add-lookup').click();
+    const lookup = builder.getByTestId('builder-lookup-0');
+    await choose(page, 'Form to look up', 'Debt case', lookup);
+    await choose(page, 'Matching field of this dataset', 'Case number', lookup);
+    await choose(page, 'Matching field of the looked-up form', 'Case number', lookup);
+    const first = builder.getByTestId('builder-measure-0');
+    await choose(page, 'Aggregation', 'Sum', first);
+    await choose(page, 'Measure field', 'Amount', first);
+    await builder.getByTestId('add-condition-0').click();
+    const condition = first.getByTestId('condition-0');
+    await choose(page, 'Condition field', 'Debt case › Bucket (days)', condition);
+    await choose(page, 'Comparison', 'is one of', condition);
+    await choose(page, 'Condition value', '30-59', condition);
+    // Close the multiple choice's list (Escape would close the drawer too).
+    await first.locator('legend').click();
+    await builder.getByTestId('add-measure').click();
+    const second = builder.getByTestId('builder-measure-1');
+    await choose(page, 'Aggregation', 'Sum', second);
+    await choose(page, 'Measure field', 'Amount', second);
+    await builder.getByTestId('add-ratio').click();
+    await builder.getByTestId('builder-title-zh').fill('30-59 天案件回款占比');
+    await builder.getByTestId('builder-title-en').fill('Collected from 30-59 days');
+    // Case 1 (30-59 days) paid 100 + 200 of June's 2,700.
+    const previewKpi = builder.getByTestId('kpi-preview');
+    await poll(() => previewKpi.getAttribute('data-value')).toMatch(/^0\.1111/);
+    expect(await previewKpi.textContent()).toBe('11.1%');
+    await previewKpi.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-builder-ratio.en.png') });
+    await builder.getByTestId('builder-add').click();
+    await poll(() => page.getByTestId('widget-collected-from-30-59-days').count()).toBe(1);
+
+    // A pivot, built in Chinese: collected by the case's team (rows) and the payment method (columns).
+    await page.getByText('中文').click();
+    await page.getByTestId('add-widget').click();
+    await choose(page, '数据集', '还款记录', builder);
+    await choose(page, '图表类型', '透视表', builder);
+    await builder.getByTestId('add-lookup').click();
+    await choose(page, '关联的表单', '债务案件', lookup);
+    await choose(page, '本数据集的匹配字段', '案件编号', lookup);
+    await choose(page, '关联表单的匹配字段', '案件编号', lookup);
+    await choose(page, '汇总方式', '求和', first);
+    await choose(page, '度量字段', '金额', first);
+    await choose(page, '行维度', '债务案件 › 所属小组', builder);
+    await choose(page, '列维度', '还款方式', builder);
+    await builder.getByTestId('builder-title-zh').fill('各小组按还款方式回款');
+    await builder.getByTestId('builder-title-en').fill('Team by method');
+    const preview = builder.getByTestId('builder-preview');
+    // The early team's bank transfers: 100 + 2,000.
+    await poll(() => preview.textContent()).toContain('¥2,100.00');
+    // A date the server refuses (no 30 February): its problem+json shows in the preview, at its pointer.
+    await builder.getByTestId('add-condition-0').click();
+    await choose(page, '条件字段', '债务案件 › 到期日', condition);
+    await choose(page, '比较方式', '等于', condition);
+    await condition.getByTestId('filter-value').fill('2025-02-30');
+    const problem = builder.getByTestId('preview-problem');
+    await poll(() => problem.count()).toBe(1);
+    expect(await problem.textContent()).toContain('2025-02-30');
+    expect(await problem.textContent()).toContain('/query/measures/0/filters/0/value');
+    await problem.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-builder-problem.zh.png') });
+    await condition.getByTestId('remove-condition').click();
+    await poll(() => preview.textContent()).toContain('¥2,100.00');
+    await preview.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-builder-pivot.zh.png') });
+    await builder.getByTestId('builder-add').click();
+    await poll(() => page.getByTestId('widget-team-by-method').count()).toBe(1);
+
+    await page.getByTestId('save-dashboard').click();
+    await poll(() => page.getByTestId('dashboard').getAttribute('data-version')).toBe(
+      String(before.version + 1),
+    );
+    const saved = await admin.must('GET', '/api/dashboards/collection-kpis');
+    const lookups = [{ id: 'debt-case', form: 'debt-case', from: '/caseNumber', to: '/caseNumber' }];
+    expect(saved.definition.widgets.find((w: Body) => w.id === 'collected-from-30-59-days')).toMatchObject({
+      type: 'kpi',
+      value: 'ratio',
+      query: {
+        dataset: { form: 'payment' },
+        lookups,
+        measures: [
+          {
+            id: 'value',
+            op: 'sum',
+            field: '/amount',
+            filters: [{ field: 'debt-case:/dpdBucket', op: 'in', values: ['30-59'] }],
+          },
+          { id: 'value2', op: 'sum', field: '/amount' },
+          { id: 'ratio', op: 'ratio', numerator: 'value', denominator: 'value2', format: 'percent' },
+        ],
+        follow: { period: '/receivedAt', team: 'debt-case:/team', currency: '/currency' },
+      },
+    });
+    expect(saved.definition.widgets.find((w: Body) => w.id === 'team-by-method')).toMatchObject({
+      type: 'pivot',
+      pivot: { rows: ['group'], columns: ['across'], value: 'value' },
+      query: {
+        lookups,
+        measures: [{ id: 'value', op: 'sum', field: '/amount' }],
+        dimensions: [
+          { id: 'group', field: 'debt-case:/team' },
+          { id: 'across', field: '/method' },
+        ],
+      },
+    });
+    // The saved dashboard draws both from its own data.
+    await poll(() => page.getByTestId('kpi-collected-from-30-59-days').textContent()).toBe('11.1%');
+    await poll(() => page.getByTestId('widget-team-by-method').textContent()).toContain('¥2,100.00');
+    await page.getByTestId('widget-team-by-method').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-builder-saved.zh.png') });
     await page.getByText('EN', { exact: true }).click();
     expect(errors).toEqual([]);
     await close();
