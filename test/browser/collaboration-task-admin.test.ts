@@ -115,7 +115,10 @@ async function settled(page: Page): Promise<void> {
         ...document.querySelectorAll('.ant-form-item-explain-error, .ant-message-notice'),
       ].filter((e) => getComputedStyle(e).opacity !== '1');
       // Hidden parts (a closed dialog kept rendered) never finish their motion; they are not seen.
-      return [...moving, ...fading].filter((e) => e.checkVisibility()).map((e) => e.className);
+      // A button's spinner shrinking away can stall at width 0 (antd): nothing to see there either.
+      return [...moving, ...fading]
+        .filter((e) => e.checkVisibility() && !e.classList.contains('ant-btn-loading-icon'))
+        .map((e) => e.className);
     }),
   ).toEqual([]);
 }
@@ -172,6 +175,8 @@ describe.skipIf(!availability.run)('task conversations, webhooks and commission 
       viewport: { width: 1366, height: 768 },
     });
     await logIn(liaison.page, base, world.liaison.username, USER_PASSWORD, `/tasks/${taskId}`);
+    // Below the form: it loads when scrolled to.
+    await liaison.page.getByTestId('task-conversation').scrollIntoViewIfNeeded();
     const comments = liaison.page.getByTestId('comments');
     await poll(() => comments.textContent()).toContain('No comments yet');
     const box = comments.locator('textarea');
@@ -202,6 +207,8 @@ describe.skipIf(!availability.run)('task conversations, webhooks and commission 
     expect(onTask.items.map((a: { fileName: string; subject: unknown }) => [a.fileName, a.subject])).toEqual([
       ['payment-plan.pdf', { type: 'task', id: taskId }],
     ]);
+    // A full-page shot from the top, where the sticky header belongs.
+    await liaison.page.evaluate(() => window.scrollTo(0, 0));
     await settled(liaison.page);
     await liaison.page.screenshot({ path: join(SCREENSHOTS, 'collab-task.en.png'), fullPage: true });
 
@@ -215,6 +222,7 @@ describe.skipIf(!availability.run)('task conversations, webhooks and commission 
     await poll(() => item.count()).toBe(1);
     await item.click();
     await poll(() => new URL(colleague.page.url()).pathname).toBe(`/tasks/${taskId}`);
+    await colleague.page.getByTestId('task-conversation').scrollIntoViewIfNeeded();
     await poll(() => colleague.page.getByTestId('comment').textContent()).toContain('after 6pm');
     const list = colleague.page.getByTestId('attachment-list');
     await poll(() => list.textContent()).toContain('payment-plan.pdf');
@@ -238,9 +246,12 @@ describe.skipIf(!availability.run)('task conversations, webhooks and commission 
       locale: 'zh-CN',
     });
     await logIn(page, base, world.liaison.username, USER_PASSWORD, `/tasks/${taskId}`);
+    await page.getByTestId('task-conversation').scrollIntoViewIfNeeded();
     await poll(() => page.getByTestId('comments').textContent()).toContain('评论');
     await poll(() => page.getByTestId('attachment-list').textContent()).toContain('payment-plan.pdf');
     expect(await page.getByTestId('attachments').textContent()).toContain('附件');
+    // A full-page shot from the top, where the sticky header belongs.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await settled(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'collab-task.zh-CN.png'), fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);

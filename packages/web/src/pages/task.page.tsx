@@ -1,11 +1,10 @@
-import { Alert, Button, Col, Descriptions, Row, Spin, Tag } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { Alert, Button, Descriptions, Spin, Tag } from 'antd';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, type ProblemItem } from '../api/client';
 import { loadFormVersion } from '../api/forms.api';
 import type { FormVersion, InstanceView, Task } from '../api/types';
 import { useMe } from '../auth/session.context';
-import { AttachmentsPanel, CommentsPanel, useCollab } from '../collaboration/collab-panels';
 import { FormRenderer } from '../forms/form-renderer';
 import { pickText } from '../forms/localize-form';
 import { useLocale } from '../i18n/locale.context';
@@ -13,9 +12,12 @@ import { PageTitle } from '../shell/app-shell';
 import { useDirectory } from '../shell/directory';
 import { Outcome } from '../shell/outcome';
 import { useToast } from '../shell/toast';
+import { WhenVisible } from '../shell/when-visible';
 import { DueTag } from './due-tag';
 import { taskName } from './task-name';
 
+// Comments and files sit below the form: their code loads when they scroll into view.
+const TaskConversation = lazy(() => import('../collaboration/task-conversation'));
 interface Completion {
   task: Task;
   nextTaskIds: string[];
@@ -54,8 +56,6 @@ export default function TaskPage() {
   const [refused, setRefused] = useState<unknown>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<TaskOutcome>({ kind: 'editing' });
-  // The task's conversation and files (the server lets whoever may work the task see them).
-  const collab = useCollab('task', id);
 
   useEffect(() => {
     let live = true;
@@ -253,14 +253,13 @@ export default function TaskPage() {
           actions={<Link to="/inbox">{t('backToInbox')}</Link>}
         />
       </section>
-      <Row gutter={[16, 0]} style={{ marginTop: 16 }}>
-        <Col xs={24} lg={14}>
-          <CommentsPanel collab={collab} />
-        </Col>
-        <Col xs={24} lg={10}>
-          <AttachmentsPanel collab={collab} canUpload />
-        </Col>
-      </Row>
+      <div style={{ marginTop: 16 }}>
+        <WhenVisible testId="task-conversation">
+          <Suspense fallback={<Spin />}>
+            <TaskConversation taskId={task.id} />
+          </Suspense>
+        </WhenVisible>
+      </div>
     </div>
   );
 }
