@@ -177,7 +177,14 @@ describe('each field type of the palette', () => {
       fieldEmail: 'a@example.com',
       fieldIdNumber: '110101199003071234',
       fieldAddress: { country: 'CN', city: '北京' },
-      fieldFile: ['0190a3b2-1c2d-7e3f-8a9b-0c1d2e3f4a5b'],
+      fieldFile: [
+        {
+          id: '0190a3b2-1c2d-7e3f-8a9b-0c1d2e3f4a5b',
+          name: '走访照片.jpg',
+          size: 48213,
+          contentType: 'image/jpeg',
+        },
+      ],
       fieldSection: { inner: 'x' },
       fieldGroup: [{ inner: 'y' }],
     };
@@ -195,12 +202,27 @@ describe('each field type of the palette', () => {
       ['fieldEmail', 'not-an-email'],
       ['fieldIdNumber', '12'],
       ['fieldAddress', { country: 'CN' }],
-      ['fieldFile', ['not-a-uuid']],
+      ['fieldFile', ['0190a3b2-1c2d-7e3f-8a9b-0c1d2e3f4a5b']],
+      ['fieldFile', [{ ...good.fieldFile[0], id: 'not-a-uuid' }]],
+      ['fieldFile', [{ ...good.fieldFile[0], size: -1 }]],
+      ['fieldFile', [{ id: '0190a3b2-1c2d-7e3f-8a9b-0c1d2e3f4a5b', name: 'a.pdf' }]],
+      ['fieldFile', [{ ...good.fieldFile[0], path: '/etc/passwd' }]],
       ['fieldNumber', 'three'],
     ];
     for (const [key, value] of bad) {
       expect(errorsOf(def, { ...good, [key]: value }), `${key} = ${JSON.stringify(value)}`).not.toEqual([]);
     }
+  });
+
+  it('makes the file field a list of attachment references rendered as an upload', () => {
+    expect(props.fieldFile).toMatchObject({ type: 'array', 'x-field': 'file' });
+    expect((props.fieldFile?.items as Record<string, unknown> | undefined)?.required).toEqual([
+      'id',
+      'name',
+      'size',
+      'contentType',
+    ]);
+    expect(def.uiSchema.fieldFile).toEqual({ 'ui:field': 'cfFile' });
   });
 
   it('marks ID numbers, phones and addresses sensitive, and computes the computed field', () => {
