@@ -8,6 +8,11 @@ import { serveApp } from './support/served-app.js';
 import { ADMIN_PASSWORD, USER_PASSWORD } from './support/web-fixtures.js';
 import { logIn, openPage, poll, SCREENSHOTS } from './support/web-page.js';
 
+const PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.alloc(32, 1),
+]);
+
 /**
  * Drags with the mouse onto the bottom of a drop zone (below its last field), in small steps so
  * that dnd-kit's pointer sensor sees a real drag.
@@ -82,7 +87,7 @@ describe.skipIf(!availability.run)('the form designer in Chromium', () => {
     await server?.stop();
   }, 240_000);
 
-  it('with the mouse, builds a form of six field types with a condition and a computed field, publishes it, and an end user fills it', async () => {
+  it('with the mouse, builds a form of seven field types with a condition and a computed field, publishes it, and an end user fills it, attaching a file', async () => {
     const { page, errors, close } = await openPage(browser, 'designer-build');
     await logIn(page, base, 'lin.design', USER_PASSWORD, '/');
     await page.getByRole('link', { name: 'Form designer' }).click();
@@ -139,6 +144,9 @@ describe.skipIf(!availability.run)('the form designer in Chromium', () => {
     await page.getByTestId('op-/').click();
     await page.getByTestId('insert-installments').click();
     await poll(() => page.getByTestId('prop-expression').inputValue()).toBe('amountPromised / installments');
+    // A file attachment: an upload for the end user.
+    await drag(page, page.getByTestId('palette-file'), root);
+    await label(page, 'Photos', '照片');
 
     const topLevel = () =>
       page
@@ -152,6 +160,7 @@ describe.skipIf(!availability.run)('the form designer in Chromium', () => {
       'field-amountPromised',
       'field-installments',
       'field-installmentAmount',
+      'field-photos',
     ];
     expect(await topLevel()).toEqual(fields);
     await page.getByTestId('field-amountPromised').getByRole('button').first().click();
@@ -223,12 +232,27 @@ describe.skipIf(!availability.run)('the form designer in Chromium', () => {
     await form.getByLabel('Amount promised').fill('1200.00');
     await form.getByLabel('Installments').fill('3');
     await poll(() => form.getByLabel('Installment amount').inputValue()).toBe('400.00');
+    const chooser = form.waitForEvent('filechooser');
+    await form.getByRole('group', { name: 'Photos' }).getByRole('button', { name: 'Choose a file' }).click();
+    await (await chooser).setFiles({ name: 'front-door.png', mimeType: 'image/png', buffer: PNG });
+    await poll(() => form.getByTestId('file-field-photos').getByText('front-door.png').count()).toBe(1);
+    await form.getByTestId('file-field-photos').scrollIntoViewIfNeeded();
     await form.screenshot({ path: join(SCREENSHOTS, 'designer-filled.en.png') });
     await form.getByRole('button', { name: 'Save' }).click();
     await poll(() => form.getByTestId('record-details').count()).toBe(1);
 
+    await form.screenshot({ path: join(SCREENSHOTS, 'designer-record.en.png'), fullPage: true });
     const id = new URL(form.url()).pathname.split('/').pop();
     const record = await admin.must('GET', `/api/records/${id}`);
+    const photo = record.data.photos?.[0];
+    expect(photo).toMatchObject({ name: 'front-door.png', size: PNG.length, contentType: 'image/png' });
+    // The record view's link is the permission-checked download, and it is the file.
+    const link = form.getByTestId('record-details').getByTestId('file-link');
+    expect(await link.getAttribute('href')).toBe(`/api/attachments/${photo.id}/content`);
+    const download = await form.request.get(`${base}/api/attachments/${photo.id}/content`);
+    expect(download.status()).toBe(200);
+    expect(Buffer.from(await download.body())).toEqual(PNG);
+    expect((await admin.must('GET', `/api/attachments/${photo.id}`)).subject).toEqual({ type: 'record', id });
     expect(record.formKey).toBe('visit-report');
     expect(record.formVersion).toBe(1);
     expect(record.data).toEqual({
@@ -239,6 +263,7 @@ describe.skipIf(!availability.run)('the form designer in Chromium', () => {
       amountPromised: '1200.00',
       installments: 3,
       installmentAmount: '400.00',
+      photos: [photo],
     });
     expect(record.computed).toEqual({ '/installmentAmount': '400.00' });
     expect(user.errors).toEqual([]);

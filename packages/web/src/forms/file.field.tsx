@@ -60,15 +60,16 @@ export function FileField(props: FieldProps) {
   }));
 
   return (
-    <div className="cf-file-field" data-testid={`file-field-${props.name}`}>
-      <div className="cf-field-label">
+    // A group named by the field's label: the button keeps its own name ("Choose a file").
+    <fieldset className="cf-file-field" data-testid={`file-field-${props.name}`}>
+      <legend className="cf-field-label">
         {required && (
           <span className="cf-required" aria-hidden="true">
             *
           </span>
         )}
-        <label htmlFor={id}>{String(title)}</label>
-      </div>
+        {String(title)}
+      </legend>
       <Upload
         fileList={fileList}
         disabled={inactive}
@@ -124,6 +125,6 @@ export function FileField(props: FieldProps) {
           <PaperClipOutlined /> {t('fileNoTarget')}
         </div>
       )}
-    </div>
+    </fieldset>
   );
 }
