@@ -131,6 +131,15 @@ describe.skipIf(!availability.run)('the form designer in Chromium', () => {
     await page.getByTestId('palette-number').click();
     await label(page, 'Members', '家庭人数');
     await poll(() => page.getByTestId('field-household').getByTestId('field-members').count()).toBe(1);
+    // And a text field dragged into the section, below the number.
+    const household = page.getByTestId('field-household').locator('[data-testid^="zone-"]');
+    await drag(page, page.getByTestId('palette-text'), household);
+    await label(page, 'Contact person', '联系人');
+    expect(
+      await household
+        .locator(':scope > [data-testid^="field-"]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid'))),
+    ).toEqual(['field-members', 'field-contactPerson']);
 
     // Money (required), a number at the top level, and a computed field built with the field picker.
     await drag(page, page.getByTestId('palette-money'), root);
@@ -198,6 +207,7 @@ describe.skipIf(!availability.run)('the form designer in Chromium', () => {
       },
     ]);
     expect(version.schema.properties.household.properties.members.type).toBe('number');
+    expect(version.uiSchema.household['ui:order']).toEqual(['members', 'contactPerson']);
     expect(version.schema.properties.amountPromised.format).toBe('decimal');
     expect(version.schema.properties.debtorName['x-i18n']['zh-CN'].title).toBe('债务人姓名');
     expect(version.metadata.computed).toEqual([
