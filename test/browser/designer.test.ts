@@ -363,6 +363,29 @@ describe.skipIf(!availability.run)('the form designer in Chromium', () => {
     await close();
   }, 240_000);
 
+  it('duplicates a form under a new key with the same fields, as a draft', async () => {
+    const { page, errors, close } = await openPage(browser, 'designer-duplicate');
+    await logIn(page, base, 'lin.design', USER_PASSWORD, '/designer');
+    await page.getByTestId('duplicate-visit-report').click();
+    const dialog = page.getByRole('dialog', { name: 'Duplicate form' });
+    await poll(() => dialog.getByLabel('Form key').inputValue()).toBe('visit-report-copy');
+    expect(await dialog.getByLabel('English name').inputValue()).toBe('Visit report (copy)');
+    expect(await dialog.getByLabel('Chinese name').inputValue()).toBe('走访报告（副本）');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await poll(() => new URL(page.url()).pathname).toBe('/designer/visit-report-copy');
+    await poll(() => page.getByTestId('field-debtorName').count()).toBe(1);
+
+    const source = await admin.must('GET', '/api/forms/visit-report/draft');
+    const copy = await admin.must('GET', '/api/forms/visit-report-copy/draft');
+    expect(copy.title).toEqual({ 'zh-CN': '走访报告（副本）', en: 'Visit report (copy)' });
+    expect(copy.schema).toEqual(source.schema);
+    expect(copy.uiSchema).toEqual(source.uiSchema);
+    expect(copy.metadata).toEqual(source.metadata);
+    expect((await admin.must('GET', '/api/forms/visit-report-copy')).latestVersion).toBeNull();
+    expect(errors).toEqual([]);
+    await close();
+  }, 240_000);
+
   it('shows the designer in Chinese', async () => {
     const { page, errors, close } = await openPage(browser, 'designer-zh', { locale: 'zh-CN' });
     await logIn(page, base, 'lin.design', USER_PASSWORD, '/designer/visit-report');
