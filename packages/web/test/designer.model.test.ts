@@ -10,6 +10,7 @@ import {
   labelOf,
   locate,
   optionsOf,
+  setDefault,
   setErrorMessage,
   setLimit,
   setOptions,
@@ -252,6 +253,37 @@ describe('each field type of the palette', () => {
     }).state;
     s = addField(s, 'root', 1, 'section', { 'zh-CN': '组', en: 'Part' }).state;
     expect(checkState(s).map((i) => i.code)).toEqual(['options.empty', 'container.empty']);
+  });
+});
+
+describe('default values', () => {
+  it('a date and a multiple choice get defaults the registry accepts; removed options leave the default', () => {
+    let state = emptyState('defaults', { 'zh-CN': '默认值', en: 'Defaults' });
+    const date = addField(state, 'root', 0, 'date', { 'zh-CN': '日期', en: 'Visit date' });
+    state = updateField(date.state, date.id, (f) => setDefault(f, '2026-11-23'));
+    const multi = addField(state, 'root', 1, 'multipleChoice', { 'zh-CN': '渠道', en: 'Channels' });
+    state = updateField(multi.state, multi.id, (f) => {
+      setOptions(f, [
+        { value: 'PHONE', label: { 'zh-CN': '电话', en: 'Phone' } },
+        { value: 'VISIT', label: { 'zh-CN': '上门', en: 'Visit' } },
+      ]);
+      setDefault(f, ['PHONE', 'VISIT']);
+    });
+    let def = toDefinition(state);
+    expect(errorsIn(def)).toEqual([]);
+    const props = def.schema.properties as Record<string, Record<string, unknown>>;
+    expect(props.visitDate?.default).toBe('2026-11-23');
+    expect(props.channels?.default).toEqual(['PHONE', 'VISIT']);
+
+    state = updateField(state, multi.id, (f) => setOptions(f, optionsOf(f).slice(0, 1)));
+    def = toDefinition(state);
+    expect((def.schema.properties as Record<string, Record<string, unknown>>).channels?.default).toEqual([
+      'PHONE',
+    ]);
+    state = updateField(state, multi.id, (f) => setDefault(f, []));
+    expect(
+      (toDefinition(state).schema.properties as Record<string, Record<string, unknown>>).channels,
+    ).not.toHaveProperty('default');
   });
 });
 

@@ -280,6 +280,12 @@ export function setOptions(field: DesignerField, options: ChoiceOption[]): void 
     );
   }
   if (node.default !== undefined && !options.some((o) => o.value === node.default)) delete node.default;
+  // A multiple choice's default is the list on the field: it keeps only the options still there.
+  if (field.kind === 'multipleChoice' && Array.isArray(field.schema.default))
+    setDefault(
+      field,
+      field.schema.default.filter((v) => options.some((o) => o.value === v)),
+    );
 }
 
 /** An option value from its label: upper snake case ASCII, or OPTION_n. */
@@ -332,7 +338,9 @@ export function setLimit(field: DesignerField, limit: Limit, value: number | str
 
 /** The default value as the schema holds it (a choice's option value, a number, true/false, text). */
 export function setDefault(field: DesignerField, value: unknown): void {
-  if (value === undefined || value === '' || value === null) delete field.schema.default;
+  const empty =
+    value === undefined || value === '' || value === null || (Array.isArray(value) && value.length === 0);
+  if (empty) delete field.schema.default;
   else field.schema.default = value;
 }
 
