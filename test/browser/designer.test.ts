@@ -21,7 +21,7 @@ async function drag(page: Page, from: Locator, zone: Locator): Promise<void> {
   // Both ends in view: the palette item (in the sticky palette's own scroll box), and the zone's end.
   const viewport = page.viewportSize();
   const inView = (b: { y: number; height: number } | null) =>
-    b !== null && viewport !== null && b.y >= 0 && b.y + b.height <= viewport.height;
+    b !== null && viewport !== null && b.y + b.height / 2 >= 0 && b.y + b.height - 14 <= viewport.height;
   await from.evaluate((el) => el.scrollIntoView({ block: 'nearest' }));
   if (!inView(await zone.boundingBox())) await zone.evaluate((el) => el.scrollIntoView({ block: 'end' }));
   const box = await from.boundingBox();
@@ -298,6 +298,8 @@ describe.skipIf(!availability.run)('the form designer in Chromium', () => {
     await page.getByRole('link', { name: 'Home' }).click();
     await poll(() => page.getByText('Leave the designer?').count()).toBe(1);
     await page.getByRole('button', { name: 'Stay' }).click();
+    // antd keeps a closed modal's content in the page, hidden: wait until the dialog is gone from view.
+    await poll(() => page.getByRole('dialog', { name: 'Leave the designer?' }).isVisible()).toBe(false);
     expect(new URL(page.url()).pathname).toBe('/designer/debtor');
 
     await page.getByTestId('publish').click();
