@@ -102,6 +102,7 @@ const POLICY: Record<string, readonly string[] | 'public' | 'login'> = {
   getNotificationPreferences: 'login',
   setNotificationPreferences: 'login',
   uploadRecordAttachment: ['records.edit'],
+  uploadFormFile: ['records.create', 'records.edit'],
   listRecordAttachments: ['records.view'],
   uploadTaskAttachment: ['tasks.work', 'process.admin'],
   listTaskAttachments: ['tasks.work', 'process.admin'],

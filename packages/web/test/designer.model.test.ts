@@ -10,6 +10,7 @@ import {
   labelOf,
   locate,
   optionsOf,
+  setDefault,
   setErrorMessage,
   setLimit,
   setOptions,
@@ -177,7 +178,14 @@ describe('each field type of the palette', () => {
       fieldEmail: 'a@example.com',
       fieldIdNumber: '110101199003071234',
       fieldAddress: { country: 'CN', city: '北京' },
-      fieldFile: ['0190a3b2-1c2d-7e3f-8a9b-0c1d2e3f4a5b'],
+      fieldFile: [
+        {
+          id: '0190a3b2-1c2d-7e3f-8a9b-0c1d2e3f4a5b',
+          name: '走访照片.jpg',
+          size: 48213,
+          contentType: 'image/jpeg',
+        },
+      ],
       fieldSection: { inner: 'x' },
       fieldGroup: [{ inner: 'y' }],
     };
@@ -195,12 +203,27 @@ describe('each field type of the palette', () => {
       ['fieldEmail', 'not-an-email'],
       ['fieldIdNumber', '12'],
       ['fieldAddress', { country: 'CN' }],
-      ['fieldFile', ['not-a-uuid']],
+      ['fieldFile', ['0190a3b2-1c2d-7e3f-8a9b-0c1d2e3f4a5b']],
+      ['fieldFile', [{ ...good.fieldFile[0], id: 'not-a-uuid' }]],
+      ['fieldFile', [{ ...good.fieldFile[0], size: -1 }]],
+      ['fieldFile', [{ id: '0190a3b2-1c2d-7e3f-8a9b-0c1d2e3f4a5b', name: 'a.pdf' }]],
+      ['fieldFile', [{ ...good.fieldFile[0], path: '/etc/passwd' }]],
       ['fieldNumber', 'three'],
     ];
     for (const [key, value] of bad) {
       expect(errorsOf(def, { ...good, [key]: value }), `${key} = ${JSON.stringify(value)}`).not.toEqual([]);
     }
+  });
+
+  it('makes the file field a list of attachment references rendered as an upload', () => {
+    expect(props.fieldFile).toMatchObject({ type: 'array', 'x-field': 'file' });
+    expect((props.fieldFile?.items as Record<string, unknown> | undefined)?.required).toEqual([
+      'id',
+      'name',
+      'size',
+      'contentType',
+    ]);
+    expect(def.uiSchema.fieldFile).toEqual({ 'ui:field': 'cfFile' });
   });
 
   it('marks ID numbers, phones and addresses sensitive, and computes the computed field', () => {
@@ -230,6 +253,37 @@ describe('each field type of the palette', () => {
     }).state;
     s = addField(s, 'root', 1, 'section', { 'zh-CN': '组', en: 'Part' }).state;
     expect(checkState(s).map((i) => i.code)).toEqual(['options.empty', 'container.empty']);
+  });
+});
+
+describe('default values', () => {
+  it('a date and a multiple choice get defaults the registry accepts; removed options leave the default', () => {
+    let state = emptyState('defaults', { 'zh-CN': '默认值', en: 'Defaults' });
+    const date = addField(state, 'root', 0, 'date', { 'zh-CN': '日期', en: 'Visit date' });
+    state = updateField(date.state, date.id, (f) => setDefault(f, '2026-11-23'));
+    const multi = addField(state, 'root', 1, 'multipleChoice', { 'zh-CN': '渠道', en: 'Channels' });
+    state = updateField(multi.state, multi.id, (f) => {
+      setOptions(f, [
+        { value: 'PHONE', label: { 'zh-CN': '电话', en: 'Phone' } },
+        { value: 'VISIT', label: { 'zh-CN': '上门', en: 'Visit' } },
+      ]);
+      setDefault(f, ['PHONE', 'VISIT']);
+    });
+    let def = toDefinition(state);
+    expect(errorsIn(def)).toEqual([]);
+    const props = def.schema.properties as Record<string, Record<string, unknown>>;
+    expect(props.visitDate?.default).toBe('2026-11-23');
+    expect(props.channels?.default).toEqual(['PHONE', 'VISIT']);
+
+    state = updateField(state, multi.id, (f) => setOptions(f, optionsOf(f).slice(0, 1)));
+    def = toDefinition(state);
+    expect((def.schema.properties as Record<string, Record<string, unknown>>).channels?.default).toEqual([
+      'PHONE',
+    ]);
+    state = updateField(state, multi.id, (f) => setDefault(f, []));
+    expect(
+      (toDefinition(state).schema.properties as Record<string, Record<string, unknown>>).channels,
+    ).not.toHaveProperty('default');
   });
 });
 

@@ -28,7 +28,7 @@ export function collabSchemas(openapi: OpenApiDocument) {
       id: { type: 'string', format: 'uuid' },
       subject: {
         type: 'object',
-        properties: { type: { enum: ['record', 'task', 'comment'] }, id: str },
+        properties: { type: { enum: ['record', 'task', 'comment', 'upload'] }, id: str },
       },
       fileName: str,
       contentType: { type: 'string', description: 'what the content was checked to be' },

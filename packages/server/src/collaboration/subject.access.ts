@@ -90,6 +90,9 @@ export async function canSeeAttachment(
       const comment = await tx.comments.get(attachment.subjectId);
       return comment !== undefined && comment.deletedAt === null && (await canSeeComment(tx, comment, actor));
     }
+    case 'upload':
+      // Not on a record yet: its uploader's alone.
+      return attachment.uploadedBy === actor.userId;
   }
 }
 

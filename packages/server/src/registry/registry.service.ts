@@ -16,6 +16,7 @@ import type { FormContent, FormVersionRecord, RecordRecord, Store, StoreTx } fro
 import { type Actor, can, canOnForm } from '../auth/actor.js';
 import { csvDocument } from '../http/csv.js';
 import { definitionError, definitionFromBody, invalidBody } from './definition.input.js';
+import { checkFileReferences, fileReferencesIn } from './file-references.js';
 import { formRefsIn, loadFormRefClosure, resolverOver } from './form-refs.loader.js';
 import { parsePointer, valueAt } from './json-pointer.js';
 import { PublishedVersionsCache } from './published-versions.cache.js';
@@ -412,10 +413,20 @@ export class FormRegistryService {
       const insert = async (version: FormVersionRecord, onlyIfLatest: boolean) => {
         const result = await this.#validateData(tx, version, input.data, locale);
         if (!result.valid) return { result };
+        const files = await checkFileReferences(
+          tx,
+          fileReferencesIn(version.schema, result.data),
+          { userId: actor.userId, recordId: null },
+          locale,
+        );
+        if (files.errors.length > 0) return { result: { ...result, errors: files.errors } };
         const stored = await tx.records.insert(
           { ...record, formVersion: version.version, data: result.data, computed: result.computed },
           { onlyIfLatest },
         );
+        // Files chosen before the record existed move onto it, in the same transaction.
+        if (stored)
+          await tx.attachments.claimUploads(files.pending, actor.userId, { type: 'record', id: stored.id });
         return { result, stored };
       };
       // The latest version this node saw is tried first, guarded in the insert itself; only when a
@@ -473,6 +484,14 @@ export class FormRegistryService {
       }
       const result = await this.#validateData(tx, version, data, locale);
       if (!result.valid) throw invalidData(before.formKey, version.version, result.errors, locale);
+      const files = await checkFileReferences(
+        tx,
+        fileReferencesIn(version.schema, result.data),
+        { userId: actor.userId, recordId: id },
+        locale,
+      );
+      if (files.errors.length > 0) throw invalidData(before.formKey, version.version, files.errors, locale);
+      await tx.attachments.claimUploads(files.pending, actor.userId, { type: 'record', id });
       const after = await tx.records.update(id, input.version!, {
         formVersion: version.version,
         data: result.data,

@@ -1,6 +1,12 @@
 import type { AttachmentSubjectType } from '@collectflow/store';
 import { type Request, Router } from 'express';
-import { type Actor, actorOf, requireSomeFormPermission } from '../auth/actor.js';
+import {
+  type Actor,
+  actorOf,
+  canOnForm,
+  requireFormPermission,
+  requireSomeFormPermission,
+} from '../auth/actor.js';
 import { tooLarge } from '../collaboration/attachments/attachments.service.js';
 import { invalid } from '../collaboration/collab.errors.js';
 import { collabSchemas, idPath, query } from '../collaboration/collab.schemas.js';
@@ -133,6 +139,41 @@ export function attachmentsRoutes(openapi: OpenApiDocument, deps: { collaboratio
       res.status(201).location(`/api/attachments/${stored.id}`).json(stored);
     });
   }
+
+  openapi.operation('post', '/api/forms/:key/uploads', {
+    operationId: 'uploadFormFile',
+    summary:
+      "Upload a file for a form's file field before the record exists: only you see it until a record you save names it in its data (then it is that record's attachment)",
+    tags,
+    permission: ['records.create', 'records.edit'],
+    parameters: [
+      { name: 'key', in: 'path', required: true, schema: { type: 'string' }, description: 'form key' },
+      { ...query('fileName', 'the file name, with its extension'), required: true },
+    ],
+    requestBody: uploadBody,
+    responses: {
+      '201': {
+        description:
+          'stored; put { id, name, size, contentType } (fileName, sizeBytes, contentType) into the file field',
+        schema: s.Attachment,
+      },
+      '403': { description: 'you may neither create nor edit records of this form' },
+      '413': { description: 'the file is over the size limit' },
+      '422': {
+        description:
+          'empty, a type that is not allowed, content that does not match the extension or declared type, a bad fileName, or a virus found',
+      },
+    },
+  });
+  router.post('/api/forms/:key/uploads', async (req, res) => {
+    const actor = actorOf(req);
+    const key = String(req.params.key);
+    if (!canOnForm(actor, key, 'create')) requireFormPermission(actor, key, 'edit');
+    const fileName = fileNameOf(req);
+    const content = await readUpload(req, attachments.maxBytes);
+    const stored = await attachments.stage({ fileName, declaredType: declaredType(req), content }, actor);
+    res.status(201).location(`/api/attachments/${stored.id}`).json(stored);
+  });
 
   for (const { on, path, op, permission, check } of subjects.filter((x) => x.on !== 'comment')) {
     openapi.operation('get', path, {

@@ -9,6 +9,7 @@ import * as m0007 from './20261124_0007_dashboard_projections.js';
 import * as m0008 from './20261124_0008_dashboard_lookup_keys.js';
 import * as m0009 from './20261125_0009_instance_cancelled.js';
 import * as m0010 from './20261125_0010_task_localized_names.js';
+import * as m0011 from './20261125_0011_attachment_uploads.js';
 
 export interface Migration {
   name: string;
@@ -28,6 +29,7 @@ export const migrations: readonly Migration[] = [
   m0008,
   m0009,
   m0010,
+  m0011,
 ];
 
 /** knex's MigrationSource over the list above. */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 
-export type AttachmentSubjectType = 'record' | 'task' | 'comment';
+/** 'upload': chosen in a form whose record does not exist yet; only its uploader sees it. */
+export type AttachmentSubjectType = 'record' | 'task' | 'comment' | 'upload';
 export type AttachmentStorageKind = 'database' | 'directory';
 
 export interface AttachmentRecord {
@@ -109,6 +110,25 @@ export class AttachmentsRepo {
       for (const s of subjects) w.orWhere({ subject_type: s.type, subject_id: s.id });
     });
     return ((await q) as AttachmentRow[]).map(toRecord);
+  }
+
+  /**
+   * Moves the caller's own pending uploads onto a subject (a record being saved); returns the ids
+   * moved. Uploads of others, deleted ones and ones already on a subject are left alone.
+   */
+  async claimUploads(
+    ids: readonly string[],
+    uploadedBy: string,
+    subject: { type: AttachmentSubjectType; id: string },
+  ): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = (await this.db('attachments')
+      .whereIn('id', [...ids])
+      .where({ subject_type: 'upload', uploaded_by: uploadedBy })
+      .whereNull('deleted_at')
+      .update({ subject_type: subject.type, subject_id: subject.id })
+      .returning('id')) as { id: string }[];
+    return rows.map((r) => r.id);
   }
 
   /** Hides the attachment and drops bytes kept in the database; the metadata stays for the audit trail. */

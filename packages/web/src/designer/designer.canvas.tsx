@@ -115,7 +115,7 @@ export function FieldList(props: CanvasProps) {
         data-testid={`zone-${containerId}`}
       >
         {container.fields.map((f) => (
-          <FieldCard key={f.id} field={f} {...props} />
+          <FieldCard key={f.id} {...props} field={f} />
         ))}
         {container.fields.length === 0 && (
           <div className="cf-dz-empty">{containerId === 'root' ? t('dzCanvasEmpty') : t('dzDropHere')}</div>
@@ -125,8 +125,8 @@ export function FieldList(props: CanvasProps) {
   );
 }
 
-function FieldCard(props: CanvasProps & { field: DesignerField }) {
-  const { field, selected, onSelect, onRemove, issues } = props;
+function FieldCard({ field, ...props }: CanvasProps & { field: DesignerField }) {
+  const { selected, onSelect, onRemove, issues } = props;
   const { t, locale } = useLocale();
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
     id: field.id,

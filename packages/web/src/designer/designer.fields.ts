@@ -72,10 +72,11 @@ function schemaFor(kind: FieldKind): { schema: Json; ui: Json } {
     case 'address':
       return { schema: addressSchema(), ui: {} };
     case 'file':
-      // Attachment ids: the files themselves live in the attachments store.
+      // References to attachments (the files live in the attachments store; the server checks
+      // each id and writes the stored name, size and type); rendered as an upload (cfFile).
       return {
-        schema: { type: 'array', maxItems: 10, items: { type: 'string', format: 'uuid' }, 'x-field': 'file' },
-        ui: {},
+        schema: { type: 'array', maxItems: 10, items: fileReferenceSchema(), 'x-field': 'file' },
+        ui: { 'ui:field': 'cfFile' },
       };
     case 'section':
       return { schema: { type: 'object' }, ui: {} };
@@ -86,6 +87,21 @@ function schemaFor(kind: FieldKind): { schema: Json; ui: Json } {
     case 'advanced':
       return { schema: {}, ui: {} };
   }
+}
+
+/** One attached file as a record keeps it. */
+export function fileReferenceSchema(): Json {
+  return {
+    type: 'object',
+    required: ['id', 'name', 'size', 'contentType'],
+    additionalProperties: false,
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      name: { type: 'string', minLength: 1, maxLength: 255 },
+      size: { type: 'integer', minimum: 0 },
+      contentType: { type: 'string', minLength: 1, maxLength: 255 },
+    },
+  };
 }
 
 function part(en: string, zh: string, extra: Json): Json {
@@ -264,6 +280,12 @@ export function setOptions(field: DesignerField, options: ChoiceOption[]): void 
     );
   }
   if (node.default !== undefined && !options.some((o) => o.value === node.default)) delete node.default;
+  // A multiple choice's default is the list on the field: it keeps only the options still there.
+  if (field.kind === 'multipleChoice' && Array.isArray(field.schema.default))
+    setDefault(
+      field,
+      field.schema.default.filter((v) => options.some((o) => o.value === v)),
+    );
 }
 
 /** An option value from its label: upper snake case ASCII, or OPTION_n. */
@@ -316,7 +338,9 @@ export function setLimit(field: DesignerField, limit: Limit, value: number | str
 
 /** The default value as the schema holds it (a choice's option value, a number, true/false, text). */
 export function setDefault(field: DesignerField, value: unknown): void {
-  if (value === undefined || value === '' || value === null) delete field.schema.default;
+  const empty =
+    value === undefined || value === '' || value === null || (Array.isArray(value) && value.length === 0);
+  if (empty) delete field.schema.default;
   else field.schema.default = value;
 }
 

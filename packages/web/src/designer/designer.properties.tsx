@@ -406,6 +406,29 @@ function DefaultEditor({ field, edit }: { field: DesignerField; edit: Edit }) {
         />
       );
       break;
+    case 'date':
+      control = (
+        <Input
+          type="date"
+          value={typeof value === 'string' ? value : ''}
+          data-testid="prop-default"
+          onChange={(e) => edit((f) => setDefault(f, e.target.value), 'default')}
+          style={{ width: 180 }}
+        />
+      );
+      break;
+    case 'multipleChoice':
+      control = (
+        <Select
+          mode="multiple"
+          allowClear
+          value={Array.isArray(value) ? (value as string[]) : []}
+          options={optionsOf(field).map((o) => ({ value: o.value, label: o.label[locale] || o.value }))}
+          onChange={(v: string[]) => edit((f) => setDefault(f, v))}
+          style={{ minWidth: 200 }}
+        />
+      );
+      break;
     case 'yesNo':
       control = (
         <Select

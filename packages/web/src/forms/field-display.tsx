@@ -1,8 +1,10 @@
-import { LockOutlined } from '@ant-design/icons';
+import { LockOutlined, PaperClipOutlined } from '@ant-design/icons';
 import { Tag, Tooltip } from 'antd';
 import type { FormVersion, RecordView } from '../api/types';
+import { formatBytes } from '../collaboration/collab.api';
 import { useLocale } from '../i18n/locale.context';
 import type { Locale } from '../i18n/messages';
+import { downloadUrlOf, isFileReference } from './file.field';
 import { enumLabels, fieldTitles } from './localize-form';
 
 type Json = Record<string, unknown>;
@@ -13,7 +15,17 @@ export interface FieldInfo {
   name: string;
   title: string;
   schema: Json;
-  kind: 'string' | 'number' | 'boolean' | 'decimal' | 'date' | 'date-time' | 'enum' | 'object' | 'array';
+  kind:
+    | 'string'
+    | 'number'
+    | 'boolean'
+    | 'decimal'
+    | 'date'
+    | 'date-time'
+    | 'enum'
+    | 'object'
+    | 'array'
+    | 'file';
   sensitive: boolean;
   computed: boolean;
   indexed: boolean;
@@ -22,6 +34,7 @@ export interface FieldInfo {
 function kindOf(schema: Json): FieldInfo['kind'] {
   const types = new Set((Array.isArray(schema.type) ? schema.type : [schema.type]).filter(Boolean));
   if (Array.isArray(schema.enum)) return 'enum';
+  if (schema['x-field'] === 'file') return 'file';
   if (types.has('array')) return 'array';
   if (types.has('object') || isObject(schema.properties)) return 'object';
   if (types.has('number') || types.has('integer')) return 'number';
@@ -108,12 +121,29 @@ export function FieldValue({
       return <span>{formatDateTime(String(value))}</span>;
     case 'boolean':
       return <span>{value ? t('yes') : t('no')}</span>;
+    case 'file':
+      return <FileLinks value={value} />;
     case 'object':
     case 'array':
       return <ObjectValue value={value} />;
     default:
       return <span>{String(value)}</span>;
   }
+}
+
+/** Attached files as downloads through the permission-checked, audited endpoint. */
+function FileLinks({ value }: { value: unknown }) {
+  const { locale } = useLocale();
+  const files = Array.isArray(value) ? value.filter(isFileReference) : [];
+  return (
+    <span className="cf-file-links">
+      {files.map((f) => (
+        <a key={f.id} href={downloadUrlOf(f.id)} download={f.name} data-testid="file-link">
+          <PaperClipOutlined /> {f.name} <span className="cf-file-size">({formatBytes(locale, f.size)})</span>
+        </a>
+      ))}
+    </span>
+  );
 }
 
 function ObjectValue({ value }: { value: unknown }) {

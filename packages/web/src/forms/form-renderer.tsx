@@ -6,6 +6,7 @@ import type { ProblemItem } from '../api/client';
 import type { FormVersion } from '../api/types';
 import { useLocale } from '../i18n/locale.context';
 import { hiddenFields, pruneEmptyObjects, settleHidden, uiWithState } from './conditional-fields';
+import { FileField } from './file.field';
 import { localizeForm } from './localize-form';
 import { validatorFor } from './schema.validator';
 import { errorSchemaOf, pointerSegments, stillStanding } from './server-errors';
@@ -30,10 +31,15 @@ export interface FormRendererProps {
   actions?: ReactNode;
   /** Prefix of the input ids (two forms on one page must differ). */
   idPrefix?: string;
+  /**
+   * Where file fields send their files (a POST taking the file as its body): the form's uploads
+   * for a record, a task's attachments for a task form. Without it file fields cannot upload.
+   */
+  uploadTo?: string;
 }
 
-// Fields an inactive if/then/else branch names render as nothing.
-const FIELDS: RegistryFieldsType = { cfHidden: () => null };
+// Fields an inactive if/then/else branch names render as nothing; file fields are uploads.
+const FIELDS: RegistryFieldsType = { cfHidden: () => null, cfFile: FileField };
 const DEFAULTS = { emptyObjectFields: 'populateRequiredDefaults' } as const;
 
 /**
@@ -133,6 +139,7 @@ export function FormRenderer(props: FormRendererProps) {
       (instance as { formElement?: { current: HTMLFormElement | null } } | null)?.formElement?.current ??
       null;
   }, []);
+  const formContext = useMemo(() => ({ uploadTo: props.uploadTo }), [props.uploadTo]);
   const hasSubmit = Boolean(props.onSubmit);
   const children = useMemo(
     () =>
@@ -171,6 +178,7 @@ export function FormRenderer(props: FormRendererProps) {
         formData={data}
         validator={validator}
         fields={FIELDS}
+        formContext={formContext}
         idPrefix={idPrefix}
         onChange={onChange}
         onSubmit={onSubmit}

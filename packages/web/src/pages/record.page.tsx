@@ -256,6 +256,7 @@ export default function RecordPage() {
             onSubmit={save}
             busy={busy}
             submitLabel={t('save')}
+            uploadTo={`/api/forms/${encodeURIComponent(form.key)}/uploads`}
             actions={
               <Button onClick={() => (creating ? navigate(-1) : setEditing(false))} disabled={busy}>
                 {t('cancel')}

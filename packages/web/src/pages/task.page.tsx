@@ -250,6 +250,7 @@ export default function TaskPage() {
           submitLabel={t('completeTask')}
           busy={busy}
           readOnly={!mine}
+          uploadTo={`/api/tasks/${encodeURIComponent(task.id)}/attachments`}
           actions={<Link to="/inbox">{t('backToInbox')}</Link>}
         />
       </section>

@@ -2,7 +2,7 @@ import type { AttachmentRecord } from '@collectflow/store';
 
 export interface AttachmentView {
   id: string;
-  subject: { type: 'record' | 'task' | 'comment'; id: string };
+  subject: { type: 'record' | 'task' | 'comment' | 'upload'; id: string };
   fileName: string;
   /** The type the content was checked to be. */
   contentType: string;

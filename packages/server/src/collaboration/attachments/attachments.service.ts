@@ -61,15 +61,26 @@ export class AttachmentsService {
     });
   }
 
+  /**
+   * A file chosen in a form before its record exists (the caller checked the form permission):
+   * only its uploader sees it until a record that names it is saved and takes it over.
+   */
+  async stage(upload: Upload, actor: Actor): Promise<AttachmentView> {
+    return this.upload('upload', null, upload, actor);
+  }
+
+  /** `subjectId` null: a pending upload, its own subject until a record takes it over. */
   async upload(
     subjectType: AttachmentSubjectType,
-    subjectId: string,
+    subjectId: string | null,
     upload: Upload,
     actor: Actor,
   ): Promise<AttachmentView> {
     const { options } = this.deps;
     const fileName = checkFileName(upload.fileName);
     const contentType = this.checkContent(fileName, upload);
+    const id = uuidv7();
+    const subject = subjectId ?? id;
     const scan = await options.scanner.scan(upload.content, { fileName, contentType });
     if (!scan.clean) {
       await this.deps.store.transaction((tx) =>
@@ -77,7 +88,7 @@ export class AttachmentsService {
           actor: actor.userId,
           action: 'attachment.rejected',
           subjectType,
-          subjectId,
+          subjectId: subject,
           detail: { reason: 'infected', threat: scan.threat, scanner: options.scanner.name, fileName },
         }),
       );
@@ -88,17 +99,16 @@ export class AttachmentsService {
         'the attempt was logged; scan the file on your computer',
       );
     }
-    const id = uuidv7();
     const sha256 = createHash('sha256').update(upload.content).digest('hex');
     const inRow = await options.storage.put(id, upload.content);
     try {
       return await this.deps.store.transaction(async (tx) => {
-        await this.attachable(tx, subjectType, subjectId, actor);
+        await this.attachable(tx, subjectType, subject, actor);
         const stored = await tx.attachments.insert(
           {
             id,
             subjectType,
-            subjectId,
+            subjectId: subject,
             fileName,
             contentType,
             sizeBytes: upload.content.byteLength,
@@ -115,7 +125,7 @@ export class AttachmentsService {
           subjectType: 'attachment',
           subjectId: id,
           detail: {
-            on: { type: subjectType, id: subjectId },
+            on: { type: subjectType, id: subject },
             fileName,
             contentType,
             sizeBytes: stored.sizeBytes,
@@ -237,6 +247,7 @@ export class AttachmentsService {
       await taskFor(tx, subjectId, actor);
       return;
     }
+    if (subjectType === 'upload') return;
     const comment = UUID.test(subjectId) ? await tx.comments.get(subjectId) : undefined;
     if (!comment || comment.deletedAt !== null || !(await canSeeComment(tx, comment, actor))) {
       throw notFound('comments.not_found', 'comment', subjectId);
