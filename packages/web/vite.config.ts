@@ -8,6 +8,8 @@ export default defineConfig({
     alias: {
       // Descriptions render as plain text; see src/forms/markdown.stub.tsx.
       'markdown-to-jsx/react': fileURLToPath(new URL('./src/forms/markdown.stub.tsx', import.meta.url)),
+      // @rjsf/utils resolves `$ref`s with fast-uri; see src/forms/uri.stub.ts.
+      'fast-uri': fileURLToPath(new URL('./src/forms/uri.stub.ts', import.meta.url)),
     },
   },
   server: { proxy: { '/api': 'http://localhost:3000' } },
