@@ -20,13 +20,13 @@ import OptionalDataControlsTemplate from '@rjsf/antd/lib/templates/OptionalDataC
 import SubmitButton from '@rjsf/antd/lib/templates/SubmitButton/index.js';
 import TitleField from '@rjsf/antd/lib/templates/TitleField/index.js';
 import PasswordWidget from '@rjsf/antd/lib/widgets/PasswordWidget/index.js';
-import RadioWidget from '@rjsf/antd/lib/widgets/RadioWidget/index.js';
 import TextareaWidget from '@rjsf/antd/lib/widgets/TextareaWidget/index.js';
 import { withTheme } from '@rjsf/core';
 import type { RegistryWidgetsType, TemplatesType } from '@rjsf/utils';
 import { DateTimeWidget, DateWidget } from './date.widgets';
 import { FieldTemplate, WrapIfAdditionalTemplate } from './field.templates';
 import { CheckboxesWidget, CheckboxWidget, SelectWidget } from './lazy-widgets';
+import { RadioWidget } from './radio.widget';
 
 /**
  * @rjsf/antd's theme, taken piece by piece so two pieces can be swapped: native date inputs in
