@@ -1,5 +1,3 @@
-import dayjs from 'dayjs';
-import 'dayjs/locale/zh-cn';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { setRequestLocale } from '../api/client';
 import { format, type Locale, type MessageKey, messages } from './messages';
@@ -25,7 +23,6 @@ function initialLocale(): Locale {
 
 function applyLocale(locale: Locale) {
   document.documentElement.lang = locale;
-  dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
   setRequestLocale(locale);
 }
 
