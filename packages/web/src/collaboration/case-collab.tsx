@@ -26,7 +26,7 @@ import { ApiError } from '../api/client';
 import { useMe } from '../auth/session.context';
 import { pickText } from '../forms/localize-form';
 import { useLocale } from '../i18n/locale.context';
-import { type MessageKey, messages } from '../i18n/messages';
+
 import { useToast } from '../shell/toast';
 import {
   type Attachment,
@@ -644,7 +644,7 @@ export function CaseTimeline({
   local: LocalEvent[];
   fieldTitle: (name: string) => string;
 }) {
-  const { t, formatDateTime } = useLocale();
+  const { t, has, formatDateTime } = useLocale();
   const [more, setMore] = useState(false);
   const who = (item: TimelineItem) =>
     item.actor?.displayName ??
@@ -699,7 +699,7 @@ export function CaseTimeline({
     } else if (item.kind === 'process' && item.process) {
       const p = item.process;
       const key = `ev.${p.event}`;
-      const event = key in messages.en ? t(key as MessageKey) : p.event;
+      const event = has(key) ? t(key) : p.event;
       events.push({
         key: item.id,
         at: item.at,
