@@ -28,6 +28,7 @@ import { pickText } from '../forms/localize-form';
 import { useLocale } from '../i18n/locale.context';
 
 import { useToast } from '../shell/toast';
+import { useUserDirectory, useUserNames } from '../shell/user-names';
 import {
   type Attachment,
   type Comment,
@@ -83,13 +84,17 @@ export function useCaseCollab(recordId: string) {
     void reload();
   }, [reload]);
 
-  /** Names the server gave for user ids (comment authors, timeline actors), for the file list. */
+  const directory = useUserDirectory();
+  /**
+   * Names for user ids (comment authors, timeline actors, uploaders): the user directory, and the
+   * names the server gave with comments and the timeline (which also cover deactivated users).
+   */
   const names = useMemo(() => {
-    const map = new Map<string, string>();
+    const map = new Map<string, string>(directory);
     for (const c of comments ?? []) if (c.author.displayName) map.set(c.author.id, c.author.displayName);
     for (const i of timeline ?? []) if (i.actor?.displayName) map.set(i.actor.id, i.actor.displayName);
     return map;
-  }, [comments, timeline]);
+  }, [comments, timeline, directory]);
 
   return {
     comments,
@@ -238,6 +243,7 @@ function CommentItem({
 }) {
   const { t, formatDateTime } = useLocale();
   const me = useMe();
+  const userName = useUserNames();
   const { message } = useToast();
   const report = useReportMentions();
   const [editing, setEditing] = useState(false);
@@ -285,7 +291,7 @@ function CommentItem({
   return (
     <div className="cf-comment" data-testid="comment" data-comment-id={comment.id}>
       <div className="cf-comment-head">
-        <strong>{comment.author.displayName ?? comment.author.id}</strong>
+        <strong>{comment.author.displayName ?? userName(comment.author.id)}</strong>
         <span className="cf-muted">{formatDateTime(comment.createdAt)}</span>
         {comment.editedAt && (
           <Button size="small" type="link" icon={<HistoryOutlined />} onClick={showHistory}>
