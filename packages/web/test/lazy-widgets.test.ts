@@ -10,6 +10,7 @@ describe('the widgets a form loads before its first render', () => {
         outcome: { type: 'string', enum: ['PROMISE', 'NO_ANSWER'] },
       },
       if: { properties: { outcome: { const: 'PROMISE' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema keyword
       then: { properties: { promisedAmount: { type: 'string', format: 'decimal' } } },
     };
     expect(widgetsNeededBy(schema, { outcome: { 'ui:widget': 'radio' } })).toEqual([]);
@@ -40,6 +41,7 @@ describe('the widgets a form loads before its first render', () => {
       type: 'object',
       properties: { kind: { type: 'string', enum: ['a', 'b'] } },
       if: { properties: { kind: { const: 'a' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema keyword
       then: { properties: { confirmed: { type: 'boolean' } } },
     };
     expect(widgetsNeededBy(schema, { kind: { 'ui:widget': 'radio' } })).toEqual(['checkbox']);

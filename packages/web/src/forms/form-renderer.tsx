@@ -53,13 +53,14 @@ export function FormRenderer(props: FormRendererProps) {
   );
   // The select and checkbox widgets this form uses load before its first render (lazy-widgets.tsx).
   const needed = useMemo(() => widgetsNeededBy(schema, uiSchema), [schema, uiSchema]);
-  const [, setWidgetsArrived] = useState(0);
-  const widgetsReady = widgetsLoaded(needed);
+  // Settled: loaded, or failed to load (the form then shows, and a missing widget keeps trying).
+  const [widgetsSettled, setWidgetsSettled] = useState(false);
+  const widgetsReady = widgetsSettled || widgetsLoaded(needed);
   useEffect(() => {
     if (widgetsReady) return;
     let live = true;
-    const arrived = () => live && setWidgetsArrived((n) => n + 1);
-    preloadWidgets(needed).then(arrived, arrived);
+    const settled = () => live && setWidgetsSettled(true);
+    preloadWidgets(needed).then(settled, settled);
     return () => {
       live = false;
     };

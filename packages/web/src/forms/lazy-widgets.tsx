@@ -23,10 +23,17 @@ const loaded: Partial<Record<LazyWidgetName, Widget>> = {};
 const loading: Partial<Record<LazyWidgetName, Promise<Widget>>> = {};
 
 function load(name: LazyWidgetName): Promise<Widget> {
-  loading[name] ??= LOADERS[name]().then((m) => {
-    loaded[name] = m.default as Widget;
-    return loaded[name];
-  });
+  loading[name] ??= LOADERS[name]().then(
+    (m) => {
+      loaded[name] = m.default as Widget;
+      return loaded[name];
+    },
+    (error: unknown) => {
+      // A failed download (a flaky network) is tried again by the next form that needs it.
+      delete loading[name];
+      throw error;
+    },
+  );
   return loading[name];
 }
 
