@@ -1,9 +1,25 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+const URI_STUB = fileURLToPath(new URL('./src/forms/uri.stub.ts', import.meta.url));
+
+/**
+ * @rjsf/utils resolves `$ref`s with fast-uri; for it (and only for it: ajv, which the bench page's
+ * plain-rjsf baseline uses, needs the whole of fast-uri) a small resolver stands in, see
+ * src/forms/uri.stub.ts.
+ */
+const rjsfUriStub: Plugin = {
+  name: 'collectflow:rjsf-uri-stub',
+  enforce: 'pre',
+  resolveId(source, importer) {
+    if (source === 'fast-uri' && importer && /[\\/]@rjsf[\\/]utils[\\/]/.test(importer)) return URI_STUB;
+    return null;
+  },
+};
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), rjsfUriStub],
   resolve: {
     alias: {
       // Descriptions render as plain text; see src/forms/markdown.stub.tsx.

@@ -178,6 +178,23 @@ describe.skipIf(!availability.run)('the inbox and task forms in Chromium', () =>
     await close();
   });
 
+  it('a task a colleague claimed names the colleague, not their user id', async () => {
+    const started = await startCall(world.admin, 'DC-2026-000107', false);
+    await world.admin.user('wang.fang', {
+      displayName: 'Wang Fang',
+      roles: ['liaison'],
+      teamId: 'team-east',
+      password: USER_PASSWORD,
+    });
+    const colleague = await ApiSession.login(base, 'wang.fang', USER_PASSWORD);
+    await colleague.must('POST', `/api/tasks/${started.taskIds[0]}/claim`);
+    const { page, errors, close } = await openPage(browser, 'task-claimed-by-colleague');
+    await logIn(page, base, world.liaison.username, world.liaison.password, `/tasks/${started.taskIds[0]}`);
+    await poll(() => page.getByText('Wang Fang', { exact: true }).count()).toBe(1);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('the same user, a second browser: the group queue no longer offers a task the first one claimed', async () => {
     await startCall(world.admin, 'DC-2026-000106', false);
     const other = await ApiSession.login(base, world.liaison.username, USER_PASSWORD);

@@ -185,6 +185,31 @@ describe.each(testBackends().map((b) => [b.name, b] as const))(
       });
     });
 
+    it('anyone logged in reads the display names of active users, and nothing else about them', async () => {
+      const admin = await sessionOf(await login('admin', ADMIN_PASSWORD));
+      const created = await as(admin, '/api/users', {
+        method: 'POST',
+        json: {
+          username: 'gone.user',
+          displayName: '离职员工',
+          password: 'initial password',
+          roles: ['liaison'],
+        },
+      });
+      const gone = await created.json();
+      expect(
+        (await as(admin, `/api/users/${gone.id}`, { method: 'PATCH', json: { active: false } })).status,
+      ).toBe(200);
+      const agent = await sessionOf(await login('wu.gang', 'initial password'));
+      expect((await as(agent, '/api/users')).status).toBe(403);
+      const res = await as(agent, '/api/users/directory');
+      expect(res.status).toBe(200);
+      const entries = (await res.json()) as { id: string; displayName: string }[];
+      expect(entries.map((e) => e.displayName)).toEqual(expect.arrayContaining(['吴刚', '李雷']));
+      expect(entries.some((e) => e.id === gone.id)).toBe(false);
+      for (const entry of entries) expect(Object.keys(entry).sort()).toEqual(['displayName', 'id']);
+    });
+
     it('a password change needs the current password, checks the policy and ends other sessions', async () => {
       const first = await sessionOf(await login('li.lei', 'initial password'));
       const second = await sessionOf(await login('li.lei', 'initial password'));

@@ -26,6 +26,7 @@ const POLICY: Record<string, readonly string[] | 'public' | 'login'> = {
   createApiToken: 'login',
   revokeApiToken: 'login',
   listUsers: ['users.admin'],
+  listUserDirectory: 'login',
   createUser: ['users.admin'],
   updateUser: ['users.admin'],
   resetUserPassword: ['users.admin'],

@@ -89,6 +89,30 @@ export function userRoutes(openapi: OpenApiDocument, deps: { store: Store }): Ro
     res.json((await store.transaction((tx) => tx.users.list(), { readOnly: true })).map(userJson));
   });
 
+  const DirectoryEntry = openapi.schema('UserDirectoryEntry', {
+    type: 'object',
+    required: ['id', 'displayName'],
+    properties: { id: { type: 'string', format: 'uuid' }, displayName: { type: 'string' } },
+  });
+  openapi.operation('get', '/api/users/directory', {
+    operationId: 'listUserDirectory',
+    summary:
+      'Display names of the active users (anyone logged in may read them, to show names where the API gives user ids)',
+    tags,
+    responses: {
+      '200': {
+        description: 'id and display name of each active user',
+        schema: { type: 'array', items: DirectoryEntry },
+      },
+    },
+  });
+  router.get('/api/users/directory', async (req, res) => {
+    actorOf(req);
+    const users = await store.transaction((tx) => tx.users.list(), { readOnly: true });
+    // Only what a name needs: no user names, roles, teams or login times.
+    res.json(users.filter((u) => u.active).map((u) => ({ id: u.id, displayName: u.displayName })));
+  });
+
   openapi.operation('post', '/api/users', {
     operationId: 'createUser',
     summary: 'Create a user with an initial password they must change',

@@ -155,6 +155,12 @@ export interface Role {
   builtin?: boolean;
 }
 
+/** GET /api/users/directory: what anyone logged in may know of a colleague. */
+export interface UserDirectoryEntry {
+  id: string;
+  displayName: string;
+}
+
 export interface Team {
   id: string;
   name: LocalizedText;

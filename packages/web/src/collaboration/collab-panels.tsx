@@ -26,8 +26,9 @@ import { ApiError } from '../api/client';
 import { useMe } from '../auth/session.context';
 import { pickText } from '../forms/localize-form';
 import { useLocale } from '../i18n/locale.context';
-import { type MessageKey, messages } from '../i18n/messages';
+
 import { useToast } from '../shell/toast';
+import { useUserDirectory, useUserNames } from '../shell/user-names';
 import {
   type Attachment,
   type CollabSubject,
@@ -95,13 +96,17 @@ export function useCollab(
     void reload();
   }, [reload]);
 
-  /** Names the server gave for user ids (comment authors, timeline actors), for the file list. */
+  const directory = useUserDirectory();
+  /**
+   * Names for user ids (comment authors, timeline actors, uploaders): the user directory, and the
+   * names the server gave with comments and the timeline (which also cover deactivated users).
+   */
   const names = useMemo(() => {
-    const map = new Map<string, string>();
+    const map = new Map<string, string>(directory);
     for (const c of comments ?? []) if (c.author.displayName) map.set(c.author.id, c.author.displayName);
     for (const i of timeline ?? []) if (i.actor?.displayName) map.set(i.actor.id, i.actor.displayName);
     return map;
-  }, [comments, timeline]);
+  }, [comments, timeline, directory]);
 
   return {
     subject,
@@ -250,6 +255,7 @@ function CommentItem({
 }) {
   const { t, formatDateTime } = useLocale();
   const me = useMe();
+  const userName = useUserNames();
   const { message } = useToast();
   const report = useReportMentions(subject);
   const [editing, setEditing] = useState(false);
@@ -297,7 +303,7 @@ function CommentItem({
   return (
     <div className="cf-comment" data-testid="comment" data-comment-id={comment.id}>
       <div className="cf-comment-head">
-        <strong>{comment.author.displayName ?? comment.author.id}</strong>
+        <strong>{comment.author.displayName ?? userName(comment.author.id)}</strong>
         <span className="cf-muted">{formatDateTime(comment.createdAt)}</span>
         {comment.editedAt && (
           <Button size="small" type="link" icon={<HistoryOutlined />} onClick={showHistory}>
@@ -644,7 +650,7 @@ export function CaseTimeline({
   local: LocalEvent[];
   fieldTitle: (name: string) => string;
 }) {
-  const { t, formatDateTime } = useLocale();
+  const { t, has, formatDateTime } = useLocale();
   const [more, setMore] = useState(false);
   const who = (item: TimelineItem) =>
     item.actor?.displayName ??
@@ -703,7 +709,7 @@ export function CaseTimeline({
     } else if (item.kind === 'process' && item.process) {
       const p = item.process;
       const key = `ev.${p.event}`;
-      const event = key in messages.en ? t(key as MessageKey) : p.event;
+      const event = has(key) ? t(key) : p.event;
       events.push({
         key: item.id,
         at: item.at,

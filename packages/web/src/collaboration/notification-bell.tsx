@@ -1,6 +1,6 @@
 import { BellOutlined } from '@ant-design/icons';
-import { Badge, Button, Empty, Popover, Spin, Tag } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Badge, Button, Empty, Spin, Tag } from 'antd';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { pickText } from '../forms/localize-form';
 import { useLocale } from '../i18n/locale.context';
@@ -8,6 +8,8 @@ import type { MessageKey } from '../i18n/messages';
 import { useToast } from '../shell/toast';
 import { type AppNotification, collabApi } from './collab.api';
 import './collab.css';
+
+const NotificationPopover = lazy(() => import('./notification-popover'));
 
 /** How often the badge asks for the unread count (it also asks on every navigation). */
 export const BELL_POLL_MS = 30_000;
@@ -164,32 +166,42 @@ export function NotificationBell() {
     </div>
   );
 
+  const onOpenChange = (next: boolean) => {
+    setOpen(next);
+    if (next) {
+      setItems(null);
+      void loadList();
+    }
+  };
+  // Until the first click the bell is a plain button; the popover's code loads then.
+  const [wanted, setWanted] = useState(false);
+  const bell = (
+    <Button
+      type="text"
+      className="cf-bell"
+      data-testid="notification-bell"
+      aria-label={t('notifBell', { count })}
+      onClick={
+        wanted
+          ? undefined
+          : () => {
+              setWanted(true);
+              onOpenChange(true);
+            }
+      }
+      icon={
+        <Badge count={count} size="small" overflowCount={99} data-testid="notification-count">
+          <BellOutlined style={{ fontSize: 18, color: '#fff' }} />
+        </Badge>
+      }
+    />
+  );
+  if (!wanted) return bell;
   return (
-    <Popover
-      trigger="click"
-      placement="bottomRight"
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (next) {
-          setItems(null);
-          void loadList();
-        }
-      }}
-      content={content}
-      arrow={false}
-    >
-      <Button
-        type="text"
-        className="cf-bell"
-        data-testid="notification-bell"
-        aria-label={t('notifBell', { count })}
-        icon={
-          <Badge count={count} size="small" overflowCount={99} data-testid="notification-count">
-            <BellOutlined style={{ fontSize: 18, color: '#fff' }} />
-          </Badge>
-        }
-      />
-    </Popover>
+    <Suspense fallback={bell}>
+      <NotificationPopover open={open} onOpenChange={onOpenChange} content={content}>
+        {bell}
+      </NotificationPopover>
+    </Suspense>
   );
 }

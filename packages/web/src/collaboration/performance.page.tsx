@@ -14,6 +14,7 @@ import {
   monthOf,
 } from './collab.api';
 import './collab.css';
+import '../i18n/dayjs-locale';
 
 /** A month picker bound to "YYYY-MM". */
 export function MonthPicker({

@@ -1,4 +1,4 @@
-import { format, type Locale, type MessageKey, messages } from '../i18n/messages';
+import { format, type Locale, type MessageKey } from '../i18n/messages';
 import type {
   DashboardFilterSpec,
   DateBucket,
@@ -10,6 +10,12 @@ import type {
   WidgetSpec,
   WidgetType,
 } from './dashboard.types';
+import { dashboardMessagesEn } from './dashboards.messages.en';
+import { dashboardMessagesZhCN } from './dashboards.messages.zh-CN';
+
+/** Widget labels are written in both languages at once, so both of this module's string sets are needed. */
+const BILINGUAL = { 'zh-CN': dashboardMessagesZhCN, en: dashboardMessagesEn } as const;
+type DashboardMessageKey = keyof typeof dashboardMessagesZhCN;
 
 /**
  * The widget builder's state and the pure function that turns it into a widget's QuerySpec: what
@@ -287,12 +293,12 @@ export function buildWidget(state: BuilderState, context: BuildContext): BuildRe
       const built = buildFilter(f, `${at}/filters/${j}`, choiceOf, problem);
       return built ? [built] : [];
     });
-    const opLabel = (locale: Locale) => messages[locale][`dashOp.${m.op}` as MessageKey];
+    const opLabel = (locale: Locale) => BILINGUAL[locale][`dashOp.${m.op}` as DashboardMessageKey];
     const label = perLocale((locale) => {
       const base = choice
-        ? format(messages[locale].dashMeasureOf, { op: opLabel(locale), field: choice.label[locale] })
+        ? format(BILINGUAL[locale].dashMeasureOf, { op: opLabel(locale), field: choice.label[locale] })
         : opLabel(locale);
-      return filters.length > 0 ? format(messages[locale].dashMeasureFiltered, { measure: base }) : base;
+      return filters.length > 0 ? format(BILINGUAL[locale].dashMeasureFiltered, { measure: base }) : base;
     });
     const money = choice?.kind === 'decimal' && m.op !== 'countDistinct';
     return {
@@ -319,7 +325,7 @@ export function buildWidget(state: BuilderState, context: BuildContext): BuildRe
         denominator: den.id,
         format: 'percent',
         label: perLocale((locale) =>
-          format(messages[locale].dashRatioOf, {
+          format(BILINGUAL[locale].dashRatioOf, {
             numerator: num.label?.[locale] ?? num.id,
             denominator: den.label?.[locale] ?? den.id,
           }),
@@ -344,9 +350,9 @@ export function buildWidget(state: BuilderState, context: BuildContext): BuildRe
         ...(isDateKind(choice.kind) ? { bucket: d.bucket } : {}),
         label: isDateKind(choice.kind)
           ? perLocale((locale) =>
-              format(messages[locale].dashBucketed, {
+              format(BILINGUAL[locale].dashBucketed, {
                 field: choice.label[locale],
-                bucket: messages[locale][bucketKey(d.bucket)],
+                bucket: BILINGUAL[locale][bucketKey(d.bucket)],
               }),
             )
           : choice.label,
@@ -404,7 +410,7 @@ export function buildWidget(state: BuilderState, context: BuildContext): BuildRe
   };
 }
 
-export const bucketKey = (bucket: DateBucket): MessageKey =>
+export const bucketKey = (bucket: DateBucket): DashboardMessageKey =>
   bucket === 'day' ? 'dashBucketDay' : bucket === 'week' ? 'dashBucketWeek' : 'dashBucketMonth';
 
 type Filter = NonNullable<MeasureSpec['filters']>[number];

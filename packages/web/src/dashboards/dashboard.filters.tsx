@@ -4,6 +4,7 @@ import { useLocale } from '../i18n/locale.context';
 import { useDirectory } from '../shell/directory';
 import { localized } from './dashboard.format';
 import type { AppliedFilters, DashboardFilterSpec } from './dashboard.types';
+import '../i18n/dayjs-locale';
 
 /** Filter values as the data endpoints take them: from, to and a list per filter id. */
 export type FilterValues = Record<string, string | string[]>;

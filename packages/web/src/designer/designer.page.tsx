@@ -20,7 +20,8 @@ import { ApiError, type ProblemItem } from '../api/client';
 import { FormRenderer } from '../forms/form-renderer';
 import { pickText } from '../forms/localize-form';
 import { useLocale } from '../i18n/locale.context';
-import { messages } from '../i18n/messages';
+import { en } from '../i18n/messages.en';
+import { zhCN } from '../i18n/messages.zh-CN';
 import { useToast } from '../shell/toast';
 import { designerApi } from './designer.api';
 import { DragPreview, FieldList, kindLabel, Palette } from './designer.canvas';
@@ -174,8 +175,8 @@ export default function DesignerPage() {
   if (!loaded || !state || !definition) return <Spin />;
 
   const kindTexts = (kind: FieldKind) => ({
-    'zh-CN': messages['zh-CN'][kindLabel(kind)],
-    en: messages.en[kindLabel(kind)],
+    'zh-CN': zhCN[kindLabel(kind)],
+    en: en[kindLabel(kind)],
   });
 
   const add = (kind: FieldKind, containerId: string, index: number) => {

@@ -1,17 +1,14 @@
-import Decimal from 'decimal.js';
 import type { ComputedField } from '../api/types';
+import { Dec } from './decimal';
 
 /**
  * Live computed fields in the browser. The server evaluates definitions' expressions with filtrex,
  * which generates JavaScript functions: the app's Content-Security-Policy (script-src 'self', no
  * 'unsafe-eval') forbids that here. So this is an interpreter for the same language (filtrex's
- * grammar as the schema package allows it: arithmetic on decimal.js, comparisons, and/or/not,
+ * grammar as the schema package allows it: arithmetic as decimal.js does it (decimal.ts), comparisons, and/or/not,
  * in, `if … then … else`, `x of y`, dotted names and the schema package's functions). The server
  * stays the authority: it recomputes every field on save.
  */
-
-const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
-type Dec = Decimal;
 
 type Node =
   | { t: 'num'; v: string }
@@ -231,8 +228,8 @@ const DECIMAL_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
 
 function toDec(value: unknown): Dec {
   if (value instanceof Dec) return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return new Dec(value);
-  if (typeof value === 'string' && DECIMAL_TEXT.test(value)) return new Dec(value.trim());
+  if (typeof value === 'number' && Number.isFinite(value)) return Dec.of(value);
+  if (typeof value === 'string' && DECIMAL_TEXT.test(value)) return Dec.of(value.trim());
   throw new Error(`not a number: ${JSON.stringify(value) ?? String(value)}`);
 }
 
@@ -240,11 +237,6 @@ const numeric = (v: unknown) =>
   v instanceof Dec ||
   (typeof v === 'number' && Number.isFinite(v)) ||
   (typeof v === 'string' && DECIMAL_TEXT.test(v));
-
-function finite(v: Dec): Dec {
-  if (!v.isFinite()) throw new Error('division by zero');
-  return v;
-}
 
 function equal(a: unknown, b: unknown): boolean {
   return numeric(a) && numeric(b) ? toDec(a).eq(toDec(b)) : a === b;
@@ -254,7 +246,7 @@ const FUNCTIONS: Record<string, (...args: unknown[]) => unknown> = {
   abs: (x) => toDec(x).abs(),
   ceil: (x) => toDec(x).ceil(),
   floor: (x) => toDec(x).floor(),
-  round: (x, places = 0) => toDec(x).toDecimalPlaces(toDec(places).toNumber(), Dec.ROUND_HALF_UP),
+  round: (x, places = 0) => toDec(x).toDecimalPlaces(toDec(places).toNumber()),
   max: (...xs) => Dec.max(...xs.map(toDec)),
   min: (...xs) => Dec.min(...xs.map(toDec)),
   sqrt: (x) => toDec(x).sqrt(),
@@ -278,7 +270,7 @@ function evaluate(node: Node, data: unknown, textMode: boolean): unknown {
   const ev = (n: Node) => evaluate(n, data, textMode);
   switch (node.t) {
     case 'num':
-      return textMode ? Number(node.v) : new Dec(node.v);
+      return textMode ? Number(node.v) : Dec.of(node.v);
     case 'str':
       return node.v;
     case 'name':
@@ -324,11 +316,11 @@ function evaluate(node: Node, data: unknown, textMode: boolean): unknown {
         case '*':
           return x.times(y);
         case '/':
-          return finite(x.div(y));
+          return x.div(y);
         case 'mod':
-          return finite(x.mod(y));
+          return x.mod(y);
         case '^':
-          return finite(x.pow(y));
+          return x.pow(y);
         case '<':
           return x.lt(y);
         case '<=':
@@ -346,7 +338,7 @@ function evaluate(node: Node, data: unknown, textMode: boolean): unknown {
 function coerce(value: unknown, type: ComputedField['type'], scale: number): unknown {
   switch (type) {
     case 'money':
-      return toDec(value).toDecimalPlaces(scale, Dec.ROUND_HALF_UP).toFixed(scale);
+      return toDec(value).toDecimalPlaces(scale).toFixed(scale);
     case 'number':
       return toDec(value).toNumber();
     case 'boolean':

@@ -1,12 +1,13 @@
 import type { IChangeEvent } from '@rjsf/core';
 import type { ErrorSchema, RegistryFieldsType, RJSFSchema, UiSchema } from '@rjsf/utils';
-import { Alert, Button } from 'antd';
+import { Alert, Button, Spin } from 'antd';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ProblemItem } from '../api/client';
 import type { FormVersion } from '../api/types';
 import { useLocale } from '../i18n/locale.context';
 import { hiddenFields, pruneEmptyObjects, settleHidden, uiWithState } from './conditional-fields';
 import { FileField } from './file.field';
+import { preloadWidgets, widgetsLoaded, widgetsNeededBy } from './lazy-widgets';
 import { localizeForm } from './localize-form';
 import { validatorFor } from './schema.validator';
 import { errorSchemaOf, pointerSegments, stillStanding } from './server-errors';
@@ -56,7 +57,21 @@ export function FormRenderer(props: FormRendererProps) {
     () => localizeForm(version.schema, version.uiSchema ?? {}, locale),
     [version.schema, version.uiSchema, locale],
   );
-  // The evaluator (with decimal.js) loads only for forms that have computed fields.
+  // The select and checkbox widgets this form uses load before its first render (lazy-widgets.tsx).
+  const needed = useMemo(() => widgetsNeededBy(schema, uiSchema), [schema, uiSchema]);
+  // Settled: loaded, or failed to load (the form then shows, and a missing widget keeps trying).
+  const [widgetsSettled, setWidgetsSettled] = useState(false);
+  const widgetsReady = widgetsSettled || widgetsLoaded(needed);
+  useEffect(() => {
+    if (widgetsReady) return;
+    let live = true;
+    const settled = () => live && setWidgetsSettled(true);
+    preloadWidgets(needed).then(settled, settled);
+    return () => {
+      live = false;
+    };
+  }, [needed, widgetsReady]);
+  // The evaluator (with the decimal arithmetic) loads only for forms that have computed fields.
   const [evaluator, setEvaluator] = useState<Evaluator | null>(null);
   const hasComputed = computed.length > 0;
   const [data, setData] = useState<Data>(() => props.initialData ?? {});
@@ -171,31 +186,35 @@ export function FormRenderer(props: FormRendererProps) {
       {rootErrors.map((e) => (
         <Alert key={e.message} type="error" showIcon title={e.message} style={{ marginBottom: 12 }} />
       ))}
-      <ThemedForm
-        ref={setFormRef}
-        schema={schema as RJSFSchema}
-        uiSchema={ui}
-        formData={data}
-        validator={validator}
-        fields={FIELDS}
-        formContext={formContext}
-        idPrefix={idPrefix}
-        onChange={onChange}
-        onSubmit={onSubmit}
-        onError={onError}
-        extraErrors={extraErrors}
-        extraErrorsBlockSubmit={false}
-        showErrorList={false}
-        focusOnFirstError
-        noHtml5Validate
-        // An optional object (a promise inside a contact attempt) stays absent until filled in,
-        // instead of becoming {} and failing its own required fields.
-        experimental_defaultFormStateBehavior={DEFAULTS}
-        readonly={readOnly}
-        disabled={props.busy}
-      >
-        {children}
-      </ThemedForm>
+      {!widgetsReady ? (
+        <Spin size="small" />
+      ) : (
+        <ThemedForm
+          ref={setFormRef}
+          schema={schema as RJSFSchema}
+          uiSchema={ui}
+          formData={data}
+          validator={validator}
+          fields={FIELDS}
+          formContext={formContext}
+          idPrefix={idPrefix}
+          onChange={onChange}
+          onSubmit={onSubmit}
+          onError={onError}
+          extraErrors={extraErrors}
+          extraErrorsBlockSubmit={false}
+          showErrorList={false}
+          focusOnFirstError
+          noHtml5Validate
+          // An optional object (a promise inside a contact attempt) stays absent until filled in,
+          // instead of becoming {} and failing its own required fields.
+          experimental_defaultFormStateBehavior={DEFAULTS}
+          readonly={readOnly}
+          disabled={props.busy}
+        >
+          {children}
+        </ThemedForm>
+      )}
     </div>
   );
 }

@@ -19,22 +19,20 @@ import ObjectFieldTemplate from '@rjsf/antd/lib/templates/ObjectFieldTemplate/in
 import OptionalDataControlsTemplate from '@rjsf/antd/lib/templates/OptionalDataControlsTemplate/index.js';
 import SubmitButton from '@rjsf/antd/lib/templates/SubmitButton/index.js';
 import TitleField from '@rjsf/antd/lib/templates/TitleField/index.js';
-import CheckboxesWidget from '@rjsf/antd/lib/widgets/CheckboxesWidget/index.js';
-import CheckboxWidget from '@rjsf/antd/lib/widgets/CheckboxWidget/index.js';
 import PasswordWidget from '@rjsf/antd/lib/widgets/PasswordWidget/index.js';
-import RadioWidget from '@rjsf/antd/lib/widgets/RadioWidget/index.js';
-import SelectWidget from '@rjsf/antd/lib/widgets/SelectWidget/index.js';
 import TextareaWidget from '@rjsf/antd/lib/widgets/TextareaWidget/index.js';
 import { withTheme } from '@rjsf/core';
 import type { RegistryWidgetsType, TemplatesType } from '@rjsf/utils';
 import { DateTimeWidget, DateWidget } from './date.widgets';
 import { FieldTemplate, WrapIfAdditionalTemplate } from './field.templates';
+import { CheckboxesWidget, CheckboxWidget, SelectWidget } from './lazy-widgets';
+import { RadioWidget } from './radio.widget';
 
 /**
  * @rjsf/antd's theme, taken piece by piece so two pieces can be swapped: native date inputs in
  * place of antd's DatePicker (keyboard-complete, and without the picker's 30 KB), and a field
  * template without antd's Form.Item (see field.templates.tsx). The range widget falls back to
- * rjsf's native one.
+ * rjsf's native one. Select and checkbox widgets load on first use (lazy-widgets.tsx).
  */
 const templates: Partial<TemplatesType> = {
   ArrayFieldItemTemplate,

@@ -1,13 +1,20 @@
-import dayjs from 'dayjs';
-import 'dayjs/locale/zh-cn';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { setRequestLocale } from '../api/client';
-import { format, type Locale, type MessageKey, messages } from './messages';
+import {
+  format,
+  type Locale,
+  loadedMessages,
+  loadMessages,
+  type MessageKey,
+  type Messages,
+} from './messages';
 
 interface LocaleContextValue {
   locale: Locale;
   setLocale(locale: Locale): void;
   t(key: MessageKey, params?: Record<string, string | number>): string;
+  /** Whether a key built at run time (an event name, a kind) has a string. */
+  has(key: string): key is MessageKey;
   /** Dates and times in the user's zone and language. */
   formatDateTime(value: string | Date | null | undefined): string;
   formatDate(value: string | null | undefined): string;
@@ -25,29 +32,47 @@ function initialLocale(): Locale {
 
 function applyLocale(locale: Locale) {
   document.documentElement.lang = locale;
-  dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
   setRequestLocale(locale);
 }
 
+// Asked for as soon as the app's code runs, in parallel with the first render.
+const firstLocale = initialLocale();
+const firstMessages = loadMessages(firstLocale);
+
 export function LocaleProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(() => {
-    const first = initialLocale();
-    applyLocale(first);
-    return first;
+  const [state, setState] = useState<{ locale: Locale; dict: Messages } | null>(() => {
+    applyLocale(firstLocale);
+    const dict = loadedMessages(firstLocale);
+    return dict ? { locale: firstLocale, dict } : null;
   });
-  const setLocale = useCallback((next: Locale) => {
-    applyLocale(next);
-    setLocaleState(next);
-    globalThis.localStorage?.setItem(STORAGE_KEY, next);
+  useEffect(() => {
+    let live = true;
+    firstMessages.then((dict) => {
+      if (live) setState((s) => s ?? { locale: firstLocale, dict });
+    });
+    return () => {
+      live = false;
+    };
   }, []);
+  const setLocale = useCallback((next: Locale) => {
+    void loadMessages(next).then((dict) => {
+      applyLocale(next);
+      setState({ locale: next, dict });
+      globalThis.localStorage?.setItem(STORAGE_KEY, next);
+    });
+  }, []);
+  const locale = state?.locale ?? firstLocale;
+  const dict = state?.dict;
   useEffect(() => applyLocale(locale), [locale]);
-  const value = useMemo<LocaleContextValue>(() => {
+  const value = useMemo<LocaleContextValue | null>(() => {
+    if (!dict) return null;
     const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
     const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
     return {
       locale,
       setLocale,
-      t: (key, params) => format(messages[locale][key], params),
+      t: (key, params) => format(dict[key], params),
+      has: (key): key is MessageKey => Object.hasOwn(dict, key),
       formatDateTime: (v) => {
         if (!v) return '';
         const d = v instanceof Date ? v : new Date(v);
@@ -68,7 +93,9 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
         return `${currency ? `${currency} ` : ''}${match[1]}${grouped}${match[3] ?? ''}`;
       },
     };
-  }, [locale, setLocale]);
+  }, [locale, dict, setLocale]);
+  // Nothing to show before the language's strings are here (one small request).
+  if (!value) return null;
   return <LocaleContext.Provider value={value}>{children}</LocaleContext.Provider>;
 }
 

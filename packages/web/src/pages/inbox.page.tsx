@@ -9,6 +9,7 @@ import { useLocale } from '../i18n/locale.context';
 import { PageTitle } from '../shell/app-shell';
 import { useDirectory } from '../shell/directory';
 import { useToast } from '../shell/toast';
+import { useUserNames } from '../shell/user-names';
 import { DueTag, isOverdue } from './due-tag';
 import { taskName } from './task-name';
 
@@ -42,6 +43,7 @@ export default function InboxPage() {
   const { message } = useToast();
   const navigate = useNavigate();
   const { groupName } = useDirectory();
+  const userName = useUserNames();
   const [params, setParams] = useSearchParams();
   const queue = params.get('queue') ?? 'mine';
   const [mine, setMine] = useState<Task[]>([]);
@@ -139,7 +141,7 @@ export default function InboxPage() {
           task.claimedBy === me.userId ? (
             <Tag color="blue">{t('claimedByYou')}</Tag>
           ) : (
-            task.claimedBy
+            userName(task.claimedBy)
           )
         ) : (
           <span style={{ color: '#8c8c8c' }}>{t('unclaimed')}</span>

@@ -12,6 +12,7 @@ import { PageTitle } from '../shell/app-shell';
 import { useDirectory } from '../shell/directory';
 import { Outcome } from '../shell/outcome';
 import { useToast } from '../shell/toast';
+import { useUserNames } from '../shell/user-names';
 import { WhenVisible } from '../shell/when-visible';
 import { DueTag } from './due-tag';
 import { taskName } from './task-name';
@@ -47,6 +48,7 @@ export default function TaskPage() {
   const { message } = useToast();
   const navigate = useNavigate();
   const { groupName } = useDirectory();
+  const userName = useUserNames();
   const [task, setTask] = useState<Task | null>(null);
   const [form, setForm] = useState<FormVersion | null>(null);
   const [initial, setInitial] = useState<Record<string, unknown> | null>(null);
@@ -223,7 +225,7 @@ export default function TaskPage() {
             {task.claimedBy
               ? task.claimedBy === me.userId
                 ? t('claimedByYou')
-                : task.claimedBy
+                : userName(task.claimedBy)
               : t('unclaimed')}
           </Descriptions.Item>
           <Descriptions.Item label={t('taskForm')}>

@@ -29,6 +29,7 @@ import { useLocale } from '../i18n/locale.context';
 import type { MessageKey } from '../i18n/messages';
 import { useToast } from '../shell/toast';
 import { type Deployment, INSTANCE_STATUSES, type InstanceStatus, parseVariableValue } from './processes.api';
+import '../i18n/dayjs-locale';
 
 interface Filters {
   processKey?: string;

@@ -19,106 +19,104 @@ import {
   TrophyOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { Button, Dropdown, Grid, Layout, Menu, type MenuProps, Space, Tag } from 'antd';
-import { lazy, type ReactNode, Suspense, useState } from 'react';
+import { Button, Grid, Layout, Space, Tag } from 'antd';
+import { lazy, type ReactNode, Suspense, useCallback, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useMe, useSession } from '../auth/session.context';
 import { NotificationBell } from '../collaboration/notification-bell';
 import { useLocale } from '../i18n/locale.context';
 import { useDirectory } from './directory';
 import { LanguageSwitch } from './language-switch';
+import { type NavGroup, type NavItem, NavMenu, PopupMenu } from './nav-menu';
 
 // Only loaded when someone changes a password: it brings antd's Form along.
 const ChangePasswordDialog = lazy(() => import('../auth/change-password.dialog'));
 // The menu drawer is for tablets and narrow windows only.
 const NavDrawer = lazy(() => import('./nav-drawer'));
 
-function useNavItems(): NonNullable<MenuProps['items']> {
+function useNavItems(): { items: NavItem[]; groups: NavGroup[] } {
   const { t } = useLocale();
   const { can } = useSession();
-  const items: NonNullable<MenuProps['items']> = [
-    { key: '/', icon: <HomeOutlined />, label: <Link to="/">{t('navHome')}</Link> },
-  ];
-  if (can('tasks.work'))
-    items.push({ key: '/inbox', icon: <InboxOutlined />, label: <Link to="/inbox">{t('navInbox')}</Link> });
+  const items: NavItem[] = [{ key: '/', icon: <HomeOutlined />, label: t('navHome') }];
+  if (can('tasks.work')) items.push({ key: '/inbox', icon: <InboxOutlined />, label: t('navInbox') });
   if (can('records.view')) {
     items.push({
       key: '/cases',
       icon: <SolutionOutlined />,
-      label: <Link to="/cases">{t('navCases')}</Link>,
+      label: t('navCases'),
     });
     items.push({
       key: '/forms',
       icon: <FileTextOutlined />,
-      label: <Link to="/forms">{t('navForms')}</Link>,
+      label: t('navForms'),
     });
   }
   if (can('forms.design'))
     items.push({
       key: '/designer',
       icon: <FormOutlined />,
-      label: <Link to="/designer">{t('navDesigner')}</Link>,
+      label: t('navDesigner'),
     });
   if (can('dashboards.view'))
     items.push({
       key: '/dashboards',
       icon: <DashboardOutlined />,
-      label: <Link to="/dashboards">{t('navDashboards')}</Link>,
+      label: t('navDashboards'),
     });
   items.push({
     key: '/performance',
     icon: <TrophyOutlined />,
-    label: <Link to="/performance">{t('navMyPerformance')}</Link>,
+    label: t('navMyPerformance'),
   });
   if (can('audit.view'))
     items.push({
       key: '/performance/team',
       icon: <RiseOutlined />,
-      label: <Link to="/performance/team">{t('navTeamReview')}</Link>,
+      label: t('navTeamReview'),
     });
   if (can('audit.view'))
     items.push({
       key: '/performance/commission',
       icon: <AccountBookOutlined />,
-      label: <Link to="/performance/commission">{t('navCommission')}</Link>,
+      label: t('navCommission'),
     });
-  const admin: NonNullable<MenuProps['items']> = [];
+  const admin: NavItem[] = [];
   if (can('users.admin')) {
     admin.push({
       key: '/admin/users',
       icon: <UserOutlined />,
-      label: <Link to="/admin/users">{t('navUsers')}</Link>,
+      label: t('navUsers'),
     });
     admin.push({
       key: '/admin/roles',
       icon: <SafetyOutlined />,
-      label: <Link to="/admin/roles">{t('navRoles')}</Link>,
+      label: t('navRoles'),
     });
     admin.push({
       key: '/admin/teams',
       icon: <TeamOutlined />,
-      label: <Link to="/admin/teams">{t('navTeams')}</Link>,
+      label: t('navTeams'),
     });
     admin.push({
       key: '/admin/webhooks',
       icon: <ApiOutlined />,
-      label: <Link to="/admin/webhooks">{t('navWebhooks')}</Link>,
+      label: t('navWebhooks'),
     });
   }
   if (can('audit.view'))
     admin.push({
       key: '/admin/audit',
       icon: <AuditOutlined />,
-      label: <Link to="/admin/audit">{t('navAudit')}</Link>,
+      label: t('navAudit'),
     });
   if (can('process.deploy') || can('process.admin'))
     admin.push({
       key: '/processes',
       icon: <ApartmentOutlined />,
-      label: <Link to="/processes">{t('navProcesses')}</Link>,
+      label: t('navProcesses'),
     });
-  if (admin.length > 0) items.push({ type: 'group', key: 'admin', label: t('navAdmin'), children: admin });
-  return items;
+  const groups = admin.length > 0 ? [{ key: 'admin', label: t('navAdmin'), items: admin }] : [];
+  return { items, groups };
 }
 
 function selectedKey(pathname: string): string {
@@ -159,30 +157,26 @@ function UserMenu({ compact }: { compact: boolean }) {
       {roleName(r)}
     </Tag>
   ));
+  const [open, setOpen] = useState(false);
+  const close = useCallback(() => setOpen(false), []);
+  const onSelect = async (key: string) => {
+    if (key === 'password') setChanging(true);
+    if (key === 'logout') {
+      await logout();
+      navigate('/');
+    }
+  };
   return (
     <>
-      <Dropdown
-        trigger={['click']}
-        menu={{
-          items: [
-            ...(compact ? [{ key: 'roles', disabled: true, label: <span>{roles}</span> }] : []),
-            { key: 'password', icon: <KeyOutlined />, label: t('changePassword') },
-            { key: 'logout', icon: <LogoutOutlined />, label: t('logout'), danger: true },
-          ],
-          onClick: async ({ key }) => {
-            if (key === 'password') setChanging(true);
-            if (key === 'logout') {
-              await logout();
-              navigate('/');
-            }
-          },
-        }}
-      >
+      <div className="cf-user-menu">
         <Button
           type="text"
           className="cf-user"
           data-testid="current-user"
           aria-label={`${me.displayName}: ${t('yourRoles')}`}
+          aria-haspopup="menu"
+          aria-expanded={open}
+          onClick={() => setOpen((o) => !o)}
         >
           <UserOutlined />
           <span className="cf-user-name">{me.displayName}</span>
@@ -193,7 +187,17 @@ function UserMenu({ compact }: { compact: boolean }) {
           )}
           <DownOutlined style={{ fontSize: 10 }} />
         </Button>
-      </Dropdown>
+        <PopupMenu
+          open={open}
+          onClose={close}
+          onSelect={onSelect}
+          items={[
+            ...(compact ? [{ key: 'roles', disabled: true, label: <span>{roles}</span> }] : []),
+            { key: 'password', icon: <KeyOutlined />, label: t('changePassword') },
+            { key: 'logout', icon: <LogoutOutlined />, label: t('logout'), danger: true },
+          ]}
+        />
+      </div>
       {(changing || me.mustChangePassword) && (
         <Suspense fallback={null}>
           <ChangePasswordDialog open required={me.mustChangePassword} onClose={() => setChanging(false)} />
@@ -211,14 +215,13 @@ export function AppShell({ children }: { children: ReactNode }) {
   const wide = screens.lg ?? true;
   const compact = !(screens.xl ?? true);
   const [drawer, setDrawer] = useState(false);
-  const items = useNavItems();
+  const { items, groups } = useNavItems();
   const menu = (
-    <Menu
-      mode="inline"
-      selectedKeys={[selectedKey(location.pathname)]}
+    <NavMenu
       items={items}
-      onClick={() => setDrawer(false)}
-      style={{ borderInlineEnd: 0 }}
+      groups={groups}
+      selected={selectedKey(location.pathname)}
+      onNavigate={() => setDrawer(false)}
     />
   );
   return (

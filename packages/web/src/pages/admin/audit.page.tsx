@@ -9,6 +9,7 @@ import { useSession } from '../../auth/session.context';
 import { useLocale } from '../../i18n/locale.context';
 import { PageTitle } from '../../shell/app-shell';
 import { useToast } from '../../shell/toast';
+import '../../i18n/dayjs-locale';
 
 interface Filters {
   actor?: string;
