@@ -1,12 +1,11 @@
 import type { IChangeEvent } from '@rjsf/core';
-import type { ErrorSchema, RegistryFieldsType, RJSFSchema, UiSchema } from '@rjsf/utils';
+import type { ErrorSchema, FieldProps, RegistryFieldsType, RJSFSchema, UiSchema } from '@rjsf/utils';
 import { Alert, Button, Spin } from 'antd';
-import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ProblemItem } from '../api/client';
 import type { FormVersion } from '../api/types';
 import { useLocale } from '../i18n/locale.context';
 import { hiddenFields, pruneEmptyObjects, settleHidden, uiWithState } from './conditional-fields';
-import { FileField } from './file.field';
 import { preloadWidgets, widgetsLoaded, widgetsNeededBy } from './lazy-widgets';
 import { localizeForm } from './localize-form';
 import { validatorFor } from './schema.validator';
@@ -37,6 +36,16 @@ export interface FormRendererProps {
    * for a record, a task's attachments for a task form. Without it file fields cannot upload.
    */
   uploadTo?: string;
+}
+
+// antd's Upload comes with the first form that has a file field, not with every form.
+const LoadedFileField = lazy(() => import('./file.field').then((m) => ({ default: m.FileField })));
+function FileField(props: FieldProps) {
+  return (
+    <Suspense fallback={<div className="cf-widget-loading" aria-busy="true" />}>
+      <LoadedFileField {...props} />
+    </Suspense>
+  );
 }
 
 // Fields an inactive if/then/else branch names render as nothing; file fields are uploads.
