@@ -161,6 +161,18 @@ const zhCN = {
   'dashType.gauge': '仪表盘',
   'dashType.table': '表格',
   'dashType.pivot': '透视表',
+  // reopening a widget in the builder
+  dashEditWidget: '编辑组件',
+  dashSaveWidget: '保存组件',
+  dashRowConditions: '所有行的条件',
+  dashRowConditionsHint: '只统计满足这些条件的行（对所有度量生效）',
+  dashReopenTitle: '此组件无法在组件构建器中编辑',
+  dashReopenNote: '下面是它的定义（只读）。可以移动、重命名或删除此组件；要修改查询，请编辑看板定义的 JSON。',
+  dashReopenCombine: '它合并了其他数据集的部分（combine）',
+  dashReopenMeasure: '它使用了构建器不提供的度量（如字段乘积 sumProduct）',
+  dashReopenFilter: '它的条件使用了分组（或/且）或随期间计算的值',
+  dashReopenShape: '它的度量、维度或筛选的结构超出了构建器的范围',
+  dashWidgetJson: '组件定义（JSON）',
 };
 
 const en: Record<keyof typeof zhCN, string> = {
@@ -323,6 +335,19 @@ const en: Record<keyof typeof zhCN, string> = {
   'dashType.gauge': 'Gauge',
   'dashType.table': 'Table',
   'dashType.pivot': 'Pivot table',
+  // reopening a widget in the builder
+  dashEditWidget: 'Edit widget',
+  dashSaveWidget: 'Save widget',
+  dashRowConditions: 'Conditions on every row',
+  dashRowConditionsHint: 'Only rows meeting these conditions are counted, by every measure',
+  dashReopenTitle: 'This widget cannot be edited in the widget builder',
+  dashReopenNote:
+    'Its definition is below, read-only. You can move, retitle or remove the widget; to change its query, edit the dashboard definition’s JSON.',
+  dashReopenCombine: 'it combines parts from other datasets (combine)',
+  dashReopenMeasure: 'it uses a measure the builder does not offer (such as a product of fields, sumProduct)',
+  dashReopenFilter: 'its conditions use groups (or / and) or values computed from the period',
+  dashReopenShape: 'the shape of its measures, dimensions or filters is beyond the builder',
+  dashWidgetJson: 'Widget definition (JSON)',
 };
 
 export const dashboardMessages = { 'zh-CN': zhCN, en } as const;
