@@ -113,6 +113,42 @@ describe.each(testBackends().map((b) => [b.name, b] as const))('dashboards API o
     ]);
   });
 
+  it('the preview reads a KPI as the saved dashboard does: its value and the change against the previous period', async () => {
+    const period = { id: 'period', type: 'dateRange', label: { 'zh-CN': '期间', en: 'Period' } };
+    const kpi = (values: Record<string, string>, extra: Record<string, unknown> = {}) =>
+      query({
+        ...count([], { follow: { period: '/openedAt' } }),
+        filters: [period],
+        values,
+        kpi: { value: 'loans', compare: 'previousPeriod', ...extra },
+      });
+    // All three loans opened in June: July has none, its previous period (June) three.
+    const july = await json(await kpi({ from: '2025-07-01', to: '2025-07-31' }));
+    expect(july.kpi, JSON.stringify(july)).toMatchObject({ value: 0, previous: 3, change: '-3' });
+    expect(Number(july.kpi.changeRatio)).toBe(-1);
+    expect(july.filters.previousPeriod).toEqual({ from: '2025-06-01', to: '2025-06-30' });
+    const june = await json(await kpi({ from: '2025-06-01', to: '2025-06-30' }));
+    expect(june.kpi).toMatchObject({ value: 3, previous: 0, change: '3', changeRatio: null });
+    // Without compare, the number alone.
+    const plain = await json(await query({ ...count(), kpi: { value: 'loans' } }));
+    expect(plain.kpi).toEqual({ value: 3 });
+  });
+
+  it('a KPI preview of a measure the query does not have, or an unknown comparison, is a 422 pointing at it', async () => {
+    const unknown = await expectProblem(
+      await query({ ...count(), kpi: { value: 'nothing', compare: 'previousPeriod' } }),
+      422,
+      'dashboards.unknown_measure',
+    );
+    expect(unknown.errors[0].pointer).toBe('/kpi/value');
+    const compare = await expectProblem(
+      await query({ ...count(), kpi: { value: 'loans', compare: 'lastYear' } }),
+      422,
+      'dashboards.invalid_query',
+    );
+    expect(compare.errors.map((e: Body) => e.pointer)).toContain('/kpi/compare');
+  });
+
   it('a filter value such as a SQL comment is only ever a value: nothing matches and nothing is dropped', async () => {
     const res = await query(count([{ field: '/status', op: 'eq', value: "'; drop table records; --" }]));
     const body = await json(res);

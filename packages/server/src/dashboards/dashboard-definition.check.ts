@@ -14,6 +14,8 @@ export interface AdHocQueryBody {
   filters?: DashboardFilterSpec[];
   values?: Record<string, string | string[]>;
   timeZone?: string;
+  /** The query read as one number, optionally with its change against the previous period. */
+  kpi?: { value: string; compare?: 'previousPeriod' };
 }
 
 type ValidateFunction = ReturnType<AjvInstance['compile']>;
@@ -111,6 +113,14 @@ export function parseAdHocQuery(body: unknown): AdHocQueryBody {
     new Set((parsed.filters ?? []).map((f) => f.id)),
     false,
   );
+  if (parsed.kpi && !parsed.query.measures.some((m) => m.id === parsed.kpi!.value)) {
+    problems.push({
+      pointer: '/kpi/value',
+      keyword: 'reference',
+      code: 'dashboards.unknown_measure',
+      message: `the query has no measure "${parsed.kpi.value}"`,
+    });
+  }
   if (problems.length > 0)
     throw invalid(problems[0]!.code ?? 'dashboards.invalid_query', 'the query', problems);
   return parsed;

@@ -397,20 +397,25 @@ export class DashboardsService {
     const parsed: AdHocQueryBody = parseAdHocQuery(body);
     const params: RawParams = { ...(parsed.values ?? {}) };
     const applied = this.#applied(parsed.filters ?? [], params, parsed.timeZone);
-    const resolved = await this.store.transaction(
+    return this.store.transaction(
       async (tx) => {
-        const r = await this.#resolve(tx, parsed.query, '/query', applied, actor);
-        return { resolved: r, result: await tx.analytics.aggregate(r.aggregate) };
+        const resolved = await this.#resolve(tx, parsed.query, '/query', applied, actor);
+        const result = await tx.analytics.aggregate(resolved.aggregate);
+        const view: WidgetDataView = {
+          id: 'preview',
+          type: 'table',
+          ...tableOf(resolved, result),
+          drillable: resolved.parts.some((p) => p.source.kind === 'records'),
+        };
+        if (parsed.kpi) {
+          // The same number, and change against the previous period, as the saved KPI widget shows.
+          const kpi = { query: parsed.query, ...parsed.kpi };
+          view.kpi = await this.#kpi(tx, kpi, view, applied, actor, '/query');
+        }
+        return { ...view, filters: appliedView(applied) };
       },
       { readOnly: true },
     );
-    return {
-      id: 'preview',
-      type: 'table',
-      ...tableOf(resolved.resolved, resolved.result),
-      drillable: resolved.resolved.parts.some((p) => p.source.kind === 'records'),
-      filters: appliedView(applied),
-    };
   }
 
   /**
@@ -590,7 +595,7 @@ export class DashboardsService {
 
   async #kpi(
     tx: StoreTx,
-    widget: WidgetSpec,
+    widget: Pick<WidgetSpec, 'query' | 'value' | 'show' | 'target' | 'compare'>,
     view: WidgetDataView,
     applied: AppliedState,
     actor: Actor,

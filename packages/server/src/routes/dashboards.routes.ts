@@ -209,17 +209,31 @@ export function dashboardRoutes(openapi: OpenApiDocument, deps: DashboardRoutesD
                 },
               },
               timeZone: { type: 'string' },
+              kpi: {
+                type: 'object',
+                required: ['value'],
+                additionalProperties: false,
+                description:
+                  'read the query as one number, as a KPI widget does; with compare, the answer’s kpi also has the previous period’s value and the change',
+                properties: {
+                  value: { type: 'string', description: 'the id of the measure shown' },
+                  compare: { const: 'previousPeriod' },
+                },
+              },
             },
           },
         },
       },
     },
     responses: {
-      '200': { description: 'the rows', schema: WidgetData },
+      '200': {
+        description: 'the rows; with kpi, also kpi.value (and previous, change, changeRatio with compare)',
+        schema: WidgetData,
+      },
       '403': { description: 'a form the caller may not view, or a sensitive field without sensitive.view' },
       '422': {
         description:
-          'the query does not fit its JSON Schema or the forms (unknown field, unknown measure, limit over 10,000...)',
+          'the query does not fit its JSON Schema or the forms (unknown field, unknown measure, limit over 10,000, a kpi.value that is not one of its measures...)',
       },
     },
   });
