@@ -49,6 +49,9 @@ async function choose(
   // A click during the dropdown's opening animation can miss on a loaded machine: try again.
   for (let attempt = 0; attempt < 3; attempt++) {
     const input = scope.getByLabel(label, { exact: true });
+    // In the middle of its scrolling drawer, the list opens in view: an option scrolled into view
+    // would move the select and close its list under the click.
+    await input.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await input.click();
     // This select's own list (it names it in aria-controls while open): another list, just closed
     // and still fading out, may hold the same option.
