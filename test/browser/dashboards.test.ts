@@ -49,6 +49,9 @@ async function choose(
   // A click during the dropdown's opening animation can miss on a loaded machine: try again.
   for (let attempt = 0; attempt < 3; attempt++) {
     const input = scope.getByLabel(label, { exact: true });
+    // In the middle of its scrolling drawer, the list opens in view: an option scrolled into view
+    // would move the select and close its list under the click.
+    await input.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await input.click();
     // This select's own list (it names it in aria-controls while open): another list, just closed
     // and still fading out, may hold the same option.
@@ -534,6 +537,124 @@ describe.skipIf(!availability.run)('dashboards in Chromium', () => {
     await poll(() => page.getByTestId('widget-error-by-payer').count()).toBe(1);
     expect(await page.getByTestId('widget-error-by-payer').textContent()).toContain('/payerName');
     await poll(() => page.getByTestId('kpi-payments').getAttribute('data-value')).toBe('5');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('a strategist reopens a built-in KPI, changes a measure, sees the preview with its change against the previous period, and saves it in place', async () => {
+    // Contact attempts: in June 3 of 5 reached the debtor, on 2 cases; in May 1 of 2, on 1 case.
+    const attempts = [
+      [1, 'RPC_PAID', '2025-06-03T02:00:00Z'],
+      [1, 'NO_ANSWER', '2025-06-04T02:00:00Z'],
+      [1, 'RPC_REFUSED', '2025-06-10T02:00:00Z'],
+      [1, 'BUSY', '2025-06-11T02:00:00Z'],
+      [2, 'RPC_PAID', '2025-06-12T02:00:00Z'],
+      [1, 'RPC_PAID', '2025-05-06T02:00:00Z'],
+      [1, 'NO_ANSWER', '2025-05-07T02:00:00Z'],
+    ] as const;
+    for (const [caseN, outcomeCode, occurredAt] of attempts)
+      await admin.createRecord(
+        'contact-attempt',
+        {
+          caseNumber: `DC-2025-00000${caseN}`,
+          debtorNo: `DB-000${caseN}`,
+          party: 'DEBTOR',
+          channel: 'CALL',
+          direction: 'OUTBOUND',
+          occurredAt,
+          outcomeCode,
+          agentId: caseN === 1 ? 'u-a1' : 'u-a2',
+          durationSeconds: 60,
+        },
+        { ownerTeamId: 'early-cn' },
+      );
+    const { page, errors, close } = await openPage(browser, 'dashboards-reopen', {
+      viewport: { width: 1366, height: 900 },
+    });
+    await logIn(page, base, 'zhao.ce', USER_PASSWORD, `/dashboards/collection-kpis?${JUNE}`);
+    await poll(() => page.getByTestId('kpi-rpc-rate').getAttribute('data-value')).toMatch(/^0\.6/);
+    await page.getByTestId('edit-dashboard').click();
+    await poll(() => page.getByTestId('title-en').inputValue()).not.toBe('');
+    const before = await admin.must('GET', '/api/dashboards/collection-kpis');
+    const original = before.definition.widgets.find((w: Body) => w.id === 'rpc-rate');
+
+    // A widget made of parts of other datasets opens as its JSON, read-only, saying why.
+    await page.getByTestId('edit-collected').click();
+    const json = page.getByTestId('widget-json');
+    await poll(() => json.count()).toBe(1);
+    expect(await json.textContent()).toContain('it combines parts from other datasets (combine)');
+    expect(await json.locator('pre').textContent()).toContain('"combine"');
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-reopen-json.en.png') });
+    await page.keyboard.press('Escape');
+    await poll(() => json.count()).toBe(0);
+
+    // The RPC rate reopens pre-filled; its preview shows June against May, as the dashboard does.
+    await page.getByTestId('edit-rpc-rate').click();
+    const builder = page.getByTestId('widget-builder');
+    await poll(() => builder.getByTestId('builder-title-en').inputValue()).toBe('Right-party contact rate');
+    const value = builder.getByTestId('kpi-preview');
+    const change = builder.getByTestId('kpi-change-preview');
+    await poll(() => value.getAttribute('data-value')).toMatch(/^0\.6/);
+    await poll(() => change.textContent()).toContain('vs previous period');
+    // The right-party contacts become the distinct cases reached: 2 of 5 in June, 1 of 2 in May.
+    const second = builder.getByTestId('builder-measure-1');
+    await choose(page, 'Aggregation', 'Distinct count', second);
+    await choose(page, 'Measure field', 'Case number', second);
+    await poll(() => value.getAttribute('data-value')).toMatch(/^0\.4/);
+    await poll(() => change.textContent()).toMatch(/-20(\.0)?% vs previous period/);
+    expect(await change.textContent()).toContain('(Previous 50%)');
+    await value.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-reopen-preview.en.png') });
+    await builder.getByTestId('builder-add').click();
+    await poll(() => builder.count()).toBe(0);
+    await poll(() => page.getByTestId('kpi-rpc-rate').getAttribute('data-value')).toMatch(/^0\.4/);
+    // The edited widget reopens as it now is, in Chinese.
+    await page.getByText('中文').click();
+    await page.getByTestId('edit-rpc-rate').click();
+    await poll(() => change.textContent()).toContain('较上期');
+    await poll(() => value.getAttribute('data-value')).toMatch(/^0\.4/);
+    await value.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-reopen-preview.zh.png') });
+    await page.keyboard.press('Escape');
+    await poll(() => builder.count()).toBe(0);
+
+    await page.getByTestId('save-dashboard').click();
+    await poll(() => page.getByTestId('dashboard').getAttribute('data-version')).toBe(
+      String(before.version + 1),
+    );
+    const saved = await admin.must('GET', '/api/dashboards/collection-kpis');
+    const widgets = saved.definition.widgets;
+    // Same place among the widgets, same id and layout; the one measure changed, the rest as they were.
+    expect(widgets.map((w: Body) => w.id)).toEqual(before.definition.widgets.map((w: Body) => w.id));
+    const widget = widgets.find((w: Body) => w.id === 'rpc-rate');
+    expect(widget).toMatchObject({
+      type: 'kpi',
+      title: original.title,
+      layout: original.layout,
+      value: 'rpcRate',
+      compare: 'previousPeriod',
+      drill: original.drill,
+    });
+    expect(widget.query).toEqual({
+      ...original.query,
+      measures: [
+        original.query.measures[0],
+        {
+          id: 'rightParty',
+          op: 'countDistinct',
+          field: '/caseNumber',
+          filters: original.query.measures[1].filters,
+          label: { 'zh-CN': '案件编号去重计数（筛选后）', en: 'Distinct count of Case number (filtered)' },
+        },
+        original.query.measures[2],
+      ],
+    });
+    // The saved dashboard shows the new number and its change against May.
+    await poll(() => page.getByTestId('kpi-rpc-rate').getAttribute('data-value')).toMatch(/^0\.4/);
+    await poll(() => page.getByTestId('kpi-change-rpc-rate').textContent()).toContain('较上期');
+    await page.getByTestId('widget-rpc-rate').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-reopen-saved.zh.png') });
+    await page.getByText('EN', { exact: true }).click();
     expect(errors).toEqual([]);
     await close();
   });

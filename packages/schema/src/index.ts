@@ -46,6 +46,7 @@ export type {
 } from './definition/form-definition.types.js';
 export type { DomainErrorKind, ProblemDetailItem } from './errors/domain.error.js';
 export { DomainError, isDomainError } from './errors/domain.error.js';
+export { localizeAjvErrors } from './i18n/ajv.localize.js';
 export { localeFromAcceptLanguage } from './i18n/locale.negotiation.js';
 export {
   FORM_REF_SCHEME,

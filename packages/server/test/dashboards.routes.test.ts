@@ -113,6 +113,128 @@ describe.each(testBackends().map((b) => [b.name, b] as const))('dashboards API o
     ]);
   });
 
+  it('the preview reads a KPI as the saved dashboard does: its value and the change against the previous period', async () => {
+    const period = { id: 'period', type: 'dateRange', label: { 'zh-CN': '期间', en: 'Period' } };
+    const kpi = (values: Record<string, string>, extra: Record<string, unknown> = {}) =>
+      query({
+        ...count([], { follow: { period: '/openedAt' } }),
+        filters: [period],
+        values,
+        kpi: { value: 'loans', compare: 'previousPeriod', ...extra },
+      });
+    // All three loans opened in June: July has none, its previous period (June) three.
+    const july = await json(await kpi({ from: '2025-07-01', to: '2025-07-31' }));
+    expect(july.kpi, JSON.stringify(july)).toMatchObject({ value: 0, previous: 3, change: '-3' });
+    expect(Number(july.kpi.changeRatio)).toBe(-1);
+    expect(july.filters.previousPeriod).toEqual({ from: '2025-06-01', to: '2025-06-30' });
+    const june = await json(await kpi({ from: '2025-06-01', to: '2025-06-30' }));
+    expect(june.kpi).toMatchObject({ value: 3, previous: 0, change: '3', changeRatio: null });
+    // Without compare, the number alone.
+    const plain = await json(await query({ ...count(), kpi: { value: 'loans' } }));
+    expect(plain.kpi).toEqual({ value: 3 });
+  });
+
+  it('a KPI preview of a measure the query does not have, or an unknown comparison, is a 422 pointing at it', async () => {
+    const unknown = await expectProblem(
+      await query({ ...count(), kpi: { value: 'nothing', compare: 'previousPeriod' } }),
+      422,
+      'dashboards.unknown_measure',
+    );
+    expect(unknown.errors[0].pointer).toBe('/kpi/value');
+    const compare = await expectProblem(
+      await query({ ...count(), kpi: { value: 'loans', compare: 'lastYear' } }),
+      422,
+      'dashboards.invalid_query',
+    );
+    expect(compare.errors.map((e: Body) => e.pointer)).toContain('/kpi/compare');
+  });
+
+  it('query and definition problems are in the language the request asks for: Chinese or English', async () => {
+    const inLanguage = (language: string) => ({ headers: { 'accept-language': language } });
+    const unknownField = {
+      query: { dataset: { form: 'loan' }, measures: [{ id: 's', op: 'sum', field: '/principal' }] },
+    };
+    const post = (body: unknown, language: string) =>
+      app.request('/api/dashboards/query', { method: 'POST', json: body, ...inLanguage(language) });
+    // A field the form does not have (found against the form's schema).
+    const zh = await expectProblem(
+      await post(unknownField, 'zh-CN,zh;q=0.9'),
+      422,
+      'dashboards.unknown_field',
+    );
+    expect(zh.errors[0]).toMatchObject({ pointer: '/query/measures/0/field' });
+    expect(zh.errors[0].message).toBe('表单 "loan" 的 /principal 不在它的 schema 中');
+    expect(zh.detail).toContain('不在它的 schema 中');
+    const en = await expectProblem(
+      await post(unknownField, 'en-US,en;q=0.9'),
+      422,
+      'dashboards.unknown_field',
+    );
+    expect(en.errors[0].message).toBe('/principal of the form "loan" is not in its schema');
+    // A query that fails its JSON Schema (ajv's messages), and a reference the schema cannot check.
+    const schemaZh = await expectProblem(
+      await post({ query: { dataset: { form: 'loan' }, measures: [] } }, 'zh-CN'),
+      422,
+      'dashboards.invalid_query',
+    );
+    expect(schemaZh.detail).toMatch(/^查询不合法（1 个问题）：\/query\/measures .*不/);
+    const schemaEn = await expectProblem(
+      await post({ query: { dataset: { form: 'loan' }, measures: [] } }, 'en'),
+      422,
+      'dashboards.invalid_query',
+    );
+    expect(schemaEn.detail).toMatch(
+      /^the query is invalid \(1 problem\(s\)\): \/query\/measures must NOT have fewer than 1 items/,
+    );
+    const ratio = {
+      query: {
+        dataset: { form: 'loan' },
+        measures: [{ id: 'r', op: 'ratio', numerator: 'a', denominator: 'b' }],
+      },
+    };
+    const ratioZh = await expectProblem(await post(ratio, 'zh-CN'), 422, 'dashboards.unknown_measure');
+    expect(ratioZh.errors[0].message).toBe('比率 "r"：没有度量 "a"');
+    // A bad period, and a definition that fails its JSON Schema when saved.
+    const period = await expectProblem(
+      await post(
+        {
+          ...count(),
+          filters: [{ id: 'period', type: 'dateRange', label: { 'zh-CN': '期间', en: 'Period' } }],
+          values: { from: '2025-06-30', to: '2025-06-01' },
+        },
+        'zh-CN',
+      ),
+      422,
+      'dashboards.invalid_filter',
+    );
+    expect(period.detail).toBe('to 早于 from');
+    const radar = board();
+    (radar.widgets[0] as Body).type = 'radar';
+    const definitionZh = await expectProblem(
+      await app.request('/api/dashboards/loans', {
+        method: 'PUT',
+        json: { definition: radar },
+        ...inLanguage('zh-CN'),
+      }),
+      422,
+      'dashboards.invalid_definition',
+    );
+    expect(definitionZh.detail).toMatch(/^看板定义不合法/);
+    expect(definitionZh.errors.find((e: Body) => e.pointer === '/definition/widgets/0/type').message).toMatch(
+      /应当/,
+    );
+    const definitionEn = await expectProblem(
+      await app.request('/api/dashboards/loans', {
+        method: 'PUT',
+        json: { definition: radar },
+        ...inLanguage('en'),
+      }),
+      422,
+      'dashboards.invalid_definition',
+    );
+    expect(definitionEn.detail).toMatch(/^the dashboard definition is invalid/);
+  });
+
   it('a filter value such as a SQL comment is only ever a value: nothing matches and nothing is dropped', async () => {
     const res = await query(count([{ field: '/status', op: 'eq', value: "'; drop table records; --" }]));
     const body = await json(res);

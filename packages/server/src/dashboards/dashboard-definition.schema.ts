@@ -394,6 +394,17 @@ export const adHocQueryJsonSchema = {
       },
     },
     timeZone: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_+/-]{0,63}$' },
+    kpi: {
+      type: 'object',
+      description:
+        'read the query as one number, as a KPI widget does: `value` is the measure shown; with compare, also its change against the previous period',
+      required: ['value'],
+      properties: {
+        value: ID,
+        compare: { const: 'previousPeriod' },
+      },
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
   $defs,

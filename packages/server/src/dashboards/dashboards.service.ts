@@ -1,4 +1,4 @@
-import { DomainError, type ProblemDetailItem } from '@collectflow/schema';
+import { DomainError, type Locale, type ProblemDetailItem } from '@collectflow/schema';
 import type {
   AggregateResult,
   DashboardSummary,
@@ -28,6 +28,7 @@ import {
   presetRange,
   previousPeriod,
 } from './dashboard.dates.js';
+import { sayIn } from './dashboard.say.js';
 import {
   type AdHocQueryBody,
   parseAdHocQuery,
@@ -223,24 +224,29 @@ export class DashboardsService {
     key: string,
     body: unknown,
     actor: Actor,
+    locale: Locale = 'en',
   ): Promise<{ dashboard: DashboardView; created: boolean }> {
+    const say = sayIn(locale);
     if (!new RegExp(DASHBOARD_KEY_PATTERN).test(key)) {
       throw badParam('/key', `"${key}" is not a dashboard key (lower-case letters, digits and dashes)`);
     }
     const input = saveBody(body);
-    const definition = parseDashboardDefinition(input.definition, '/definition');
+    const definition = parseDashboardDefinition(input.definition, '/definition', locale);
     if (definition.key !== key) {
       throw new DomainError(
         'dashboards.key_mismatch',
         'invalid',
-        `the definition's key "${definition.key}" is not "${key}"`,
+        say(
+          `the definition's key "${definition.key}" is not "${key}"`,
+          `定义的 key "${definition.key}" 不是 "${key}"`,
+        ),
         {
-          errors: [{ pointer: '/definition/key', message: `must be "${key}"` }],
+          errors: [{ pointer: '/definition/key', message: say(`must be "${key}"`, `必须是 "${key}"`) }],
         },
       );
     }
     const outcome = await this.store.transaction(async (tx) => {
-      await this.#checkFields(tx, definition, actor);
+      await this.#checkFields(tx, definition, actor, locale);
       return tx.dashboards.save({
         key,
         title: definition.title,
@@ -376,10 +382,16 @@ export class DashboardsService {
   // ---- data --------------------------------------------------------------------------------
 
   /** Every widget with the dashboard filters applied; a widget that fails carries its problem. */
-  async data(key: string, params: RawParams, actor: Actor, version?: number): Promise<DashboardDataView> {
+  async data(
+    key: string,
+    params: RawParams,
+    actor: Actor,
+    version?: number,
+    locale: Locale = 'en',
+  ): Promise<DashboardDataView> {
     const stored = await this.get(key, version);
     const definition = stored.definition;
-    const applied = this.#applied(definition.filters ?? [], params, definition.timeZone);
+    const applied = this.#applied(definition.filters ?? [], params, definition.timeZone, locale);
     const widgets = await pool(definition.widgets, this.#concurrency, (widget, i) =>
       this.#widgetData(widget, `/widgets/${i}/query`, applied, actor),
     );
@@ -393,31 +405,46 @@ export class DashboardsService {
   }
 
   /** The editor's live preview: one query, with the filter values it chose. */
-  async query(body: unknown, actor: Actor): Promise<WidgetDataView & { filters: AppliedFilters }> {
-    const parsed: AdHocQueryBody = parseAdHocQuery(body);
+  async query(
+    body: unknown,
+    actor: Actor,
+    locale: Locale = 'en',
+  ): Promise<WidgetDataView & { filters: AppliedFilters }> {
+    const parsed: AdHocQueryBody = parseAdHocQuery(body, locale);
     const params: RawParams = { ...(parsed.values ?? {}) };
-    const applied = this.#applied(parsed.filters ?? [], params, parsed.timeZone);
-    const resolved = await this.store.transaction(
+    const applied = this.#applied(parsed.filters ?? [], params, parsed.timeZone, locale);
+    return this.store.transaction(
       async (tx) => {
-        const r = await this.#resolve(tx, parsed.query, '/query', applied, actor);
-        return { resolved: r, result: await tx.analytics.aggregate(r.aggregate) };
+        const resolved = await this.#resolve(tx, parsed.query, '/query', applied, actor);
+        const result = await tx.analytics.aggregate(resolved.aggregate);
+        const view: WidgetDataView = {
+          id: 'preview',
+          type: 'table',
+          ...tableOf(resolved, result),
+          drillable: resolved.parts.some((p) => p.source.kind === 'records'),
+        };
+        if (parsed.kpi) {
+          // The same number, and change against the previous period, as the saved KPI widget shows.
+          const kpi = { query: parsed.query, ...parsed.kpi };
+          view.kpi = await this.#kpi(tx, kpi, view, applied, actor, '/query');
+        }
+        return { ...view, filters: appliedView(applied) };
       },
       { readOnly: true },
     );
-    return {
-      id: 'preview',
-      type: 'table',
-      ...tableOf(resolved.resolved, resolved.result),
-      drillable: resolved.resolved.parts.some((p) => p.source.kind === 'records'),
-      filters: appliedView(applied),
-    };
   }
 
   /**
    * The records behind one data point of a widget: `at.<dimension id>` values (empty for the empty
    * group), optionally `measure` (the rows it counts; for a ratio, its denominator's), newest first.
    */
-  async drill(key: string, widgetId: string, params: RawParams, actor: Actor): Promise<DrillView> {
+  async drill(
+    key: string,
+    widgetId: string,
+    params: RawParams,
+    actor: Actor,
+    locale: Locale = 'en',
+  ): Promise<DrillView> {
     const stored = await this.get(key, optionalVersion(params.version));
     const definition = stored.definition;
     const widget = definition.widgets.find((w) => w.id === widgetId);
@@ -435,7 +462,7 @@ export class DashboardsService {
         `widget "${widgetId}" does not open its records`,
       );
     }
-    const applied = this.#applied(definition.filters ?? [], params, definition.timeZone);
+    const applied = this.#applied(definition.filters ?? [], params, definition.timeZone, locale);
     const limit = optionalInt(params.limit, 'limit', 1, 200) ?? 50;
     const cursor = single(params.cursor);
     if (cursor !== undefined && !UUID.test(cursor))
@@ -526,11 +553,18 @@ export class DashboardsService {
       pointer,
       projections,
       latest,
+      locale: applied.locale,
     });
   }
 
-  async #checkFields(tx: StoreTx, definition: DashboardDefinition, actor: Actor): Promise<void> {
-    const applied = this.#applied(definition.filters ?? [], {}, definition.timeZone);
+  async #checkFields(
+    tx: StoreTx,
+    definition: DashboardDefinition,
+    actor: Actor,
+    locale: Locale,
+  ): Promise<void> {
+    const say = sayIn(locale);
+    const applied = this.#applied(definition.filters ?? [], {}, definition.timeZone, locale);
     const errors: ProblemDetailItem[] = [];
     let code = 'dashboards.invalid_definition';
     for (const [i, widget] of definition.widgets.entries()) {
@@ -548,10 +582,13 @@ export class DashboardsService {
       throw new DomainError(
         code,
         'invalid',
-        `the dashboard's queries do not fit the forms: ${errors[0]!.message}`,
+        say(
+          `the dashboard's queries do not fit the forms: ${errors[0]!.message}`,
+          `看板的查询与表单不符：${errors[0]!.message}`,
+        ),
         {
           errors,
-          hint: 'fix the queries at the pointers listed in errors',
+          hint: say('fix the queries at the pointers listed in errors', '请按 errors 中的位置修改查询'),
         },
       );
     }
@@ -590,7 +627,7 @@ export class DashboardsService {
 
   async #kpi(
     tx: StoreTx,
-    widget: WidgetSpec,
+    widget: Pick<WidgetSpec, 'query' | 'value' | 'show' | 'target' | 'compare'>,
     view: WidgetDataView,
     applied: AppliedState,
     actor: Actor,
@@ -631,10 +668,12 @@ export class DashboardsService {
     filters: readonly DashboardFilterSpec[],
     params: RawParams,
     zone: string | undefined,
+    locale: Locale,
   ): AppliedState {
+    const say = sayIn(locale);
     const tzParam = single(params.tz);
     if (tzParam !== undefined && !isTimeZone(tzParam))
-      throw badParam('/tz', `"${tzParam}" is not an IANA time zone`);
+      throw badParam('/tz', say(`"${tzParam}" is not an IANA time zone`, `"${tzParam}" 不是 IANA 时区`));
     const timeZone = tzParam ?? (zone && isTimeZone(zone) ? zone : this.#zone);
     const values = new Map<string, string[]>();
     let range: FilterValues['range'];
@@ -647,11 +686,22 @@ export class DashboardsService {
         if (from === undefined && to === undefined) {
           period = presetRange(filter.default ?? 'thisMonth', localToday(this.#now(), timeZone));
         } else {
-          if (!isDate(from)) throw badParam('/from', 'from is the first day of the period (YYYY-MM-DD)');
-          if (!isDate(to)) throw badParam('/to', 'to is the last day of the period (YYYY-MM-DD)');
-          if (to < from) throw badParam('/to', 'to is before from');
+          if (!isDate(from))
+            throw badParam(
+              '/from',
+              say('from is the first day of the period (YYYY-MM-DD)', 'from 是期间的第一天（YYYY-MM-DD）'),
+            );
+          if (!isDate(to))
+            throw badParam(
+              '/to',
+              say('to is the last day of the period (YYYY-MM-DD)', 'to 是期间的最后一天（YYYY-MM-DD）'),
+            );
+          if (to < from) throw badParam('/to', say('to is before from', 'to 早于 from'));
           if (daysBetween(from, to) > MAX_RANGE_DAYS)
-            throw badParam('/to', `a period is at most ${MAX_RANGE_DAYS} days`);
+            throw badParam(
+              '/to',
+              say(`a period is at most ${MAX_RANGE_DAYS} days`, `期间最长 ${MAX_RANGE_DAYS} 天`),
+            );
           period = { from, to };
         }
         range = { id: filter.id, period };
@@ -663,17 +713,29 @@ export class DashboardsService {
       const chosen = list.length > 0 ? list : filter.default !== undefined ? [filter.default] : [];
       for (const value of chosen) {
         if (value.length > 100)
-          throw badParam(`/${filter.id}`, `${filter.id}: a value is at most 100 characters`);
+          throw badParam(
+            `/${filter.id}`,
+            say(`${filter.id}: a value is at most 100 characters`, `${filter.id}：取值最多 100 个字符`),
+          );
         if (filter.options && !filter.options.includes(value)) {
-          throw badParam(`/${filter.id}`, `${filter.id} is one of ${filter.options.join(', ')}`);
+          throw badParam(
+            `/${filter.id}`,
+            say(
+              `${filter.id} is one of ${filter.options.join(', ')}`,
+              `${filter.id} 只能是 ${filter.options.join('、')} 之一`,
+            ),
+          );
         }
         if (filter.type === 'currency' && !/^[A-Z]{3}$/.test(value)) {
-          throw badParam(`/${filter.id}`, `${filter.id} is an ISO 4217 code such as CNY`);
+          throw badParam(
+            `/${filter.id}`,
+            say(`${filter.id} is an ISO 4217 code such as CNY`, `${filter.id} 是 ISO 4217 币种代码，如 CNY`),
+          );
         }
       }
       if (chosen.length > 0) values.set(filter.id, chosen);
     }
-    return { timeZone, values: { ...(range ? { range } : {}), values }, previous };
+    return { timeZone, values: { ...(range ? { range } : {}), values }, previous, locale };
   }
 }
 
@@ -681,6 +743,8 @@ interface AppliedState {
   timeZone: string;
   values: FilterValues;
   previous: DateRange | null;
+  /** The language of the problems. */
+  locale: Locale;
 }
 
 function appliedView(applied: AppliedState): AppliedFilters {

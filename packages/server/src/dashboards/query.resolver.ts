@@ -1,4 +1,4 @@
-import { DomainError, type ProblemDetailItem } from '@collectflow/schema';
+import { DomainError, type Locale, type ProblemDetailItem } from '@collectflow/schema';
 import {
   type AggregateQuery,
   type AnalyticsCondition,
@@ -21,6 +21,7 @@ import {
 } from '@collectflow/store';
 import { type Actor, can, canOnForm } from '../auth/actor.js';
 import { addDays, type DateRange, isDate, localMidnight } from './dashboard.dates.js';
+import { type Say, sayIn } from './dashboard.say.js';
 import { QUERY_LIMIT_DEFAULT } from './dashboard-definition.schema.js';
 import type {
   DateParam,
@@ -77,6 +78,8 @@ export interface ResolveOptions {
   projections?: ReadonlyMap<string, ProjectionRef>;
   /** The latest version of every form the query names, just read (absent: no such form). */
   latest?: ReadonlyMap<string, number | null>;
+  /** The language of the problems (the request's Accept-Language); English when absent. */
+  locale?: Locale;
 }
 
 /** The forms a query reads: its datasets' and its lookups'. */
@@ -100,6 +103,11 @@ type ErrorCode = 'dashboards.invalid_query' | 'dashboards.unknown_field' | 'dash
 /** Collects every problem of a query, so the editor can mark all of them at once. */
 class Problems {
   readonly items: (ProblemDetailItem & { code: ErrorCode })[] = [];
+  readonly say: Say;
+
+  constructor(locale: Locale = 'en') {
+    this.say = sayIn(locale);
+  }
 
   add(code: ErrorCode, pointer: string, message: string): void {
     this.items.push({ pointer, code, message });
@@ -110,7 +118,7 @@ class Problems {
     if (!first) return;
     throw new DomainError(first.code, 'invalid', this.items.map((e) => e.message).join('; '), {
       errors: this.items,
-      hint: 'fix the query at the pointers listed in errors',
+      hint: this.say('fix the query at the pointers listed in errors', '请按 errors 中的位置修改查询'),
     });
   }
 }
@@ -158,7 +166,7 @@ function sensitiveField(pointer: string, form: string): DomainError {
  * rule applied to every dataset, and the dashboard filters the query follows added as conditions.
  */
 export async function resolveQuery(spec: QuerySpec, options: ResolveOptions): Promise<ResolvedQuery> {
-  const problems = new Problems();
+  const problems = new Problems(options.locale);
   const specs: PartSpec[] = [spec, ...(spec.combine ?? [])];
   const partPointer = (j: number) => (j === 0 ? options.pointer : `${options.pointer}/combine/${j - 1}`);
 
@@ -175,7 +183,11 @@ export async function resolveQuery(spec: QuerySpec, options: ResolveOptions): Pr
     part.measures.forEach((m, i) => {
       const pointer = `${partPointer(j)}/measures/${i}`;
       if (measureIndex.has(m.id)) {
-        problems.add('dashboards.invalid_query', `${pointer}/id`, `measure id "${m.id}" is used twice`);
+        problems.add(
+          'dashboards.invalid_query',
+          `${pointer}/id`,
+          problems.say(`measure id "${m.id}" is used twice`, `度量 id "${m.id}" 重复使用`),
+        );
         return;
       }
       if (m.op === 'ratio') {
@@ -195,12 +207,19 @@ export async function resolveQuery(spec: QuerySpec, options: ResolveOptions): Pr
       problems.add(
         'dashboards.invalid_query',
         `${partPointer(k + 1)}/dimensions`,
-        `a combined dataset needs the same dimensions as the query (${dimensionIds.join(', ') || 'none'})`,
+        problems.say(
+          `a combined dataset needs the same dimensions as the query (${dimensionIds.join(', ') || 'none'})`,
+          `合并的数据集需要与查询相同的维度（${dimensionIds.join('、') || '无'}）`,
+        ),
       );
     }
   });
   if (new Set(dimensionIds).size !== dimensionIds.length) {
-    problems.add('dashboards.invalid_query', `${options.pointer}/dimensions`, 'dimension ids must be unique');
+    problems.add(
+      'dashboards.invalid_query',
+      `${options.pointer}/dimensions`,
+      problems.say('dimension ids must be unique', '维度 id 不能重复'),
+    );
   }
 
   const parts: AnalyticsPart[] = specs.map((part, j) => {
@@ -216,7 +235,10 @@ export async function resolveQuery(spec: QuerySpec, options: ResolveOptions): Pr
         problems.add(
           'dashboards.unknown_field',
           `${pointer}/to`,
-          `the form "${lookup.form}" has no field ${lookup.to}`,
+          problems.say(
+            `the form "${lookup.form}" has no field ${lookup.to}`,
+            `表单 "${lookup.form}" 没有字段 ${lookup.to}`,
+          ),
         );
         return [];
       }
@@ -242,7 +264,10 @@ export async function resolveQuery(spec: QuerySpec, options: ResolveOptions): Pr
         problems.add(
           'dashboards.invalid_query',
           `${pointer}/bucket`,
-          `${d.field} is not a date; only dates group by ${d.bucket}`,
+          problems.say(
+            `${d.field} is not a date; only dates group by ${d.bucket}`,
+            `${d.field} 不是日期；只有日期可以按 ${d.bucket} 分组`,
+          ),
         );
         return [];
       }
@@ -274,8 +299,11 @@ export async function resolveQuery(spec: QuerySpec, options: ResolveOptions): Pr
           'dashboards.unknown_measure',
           `${pointer}/${side}`,
           found
-            ? `a ratio cannot divide by another ratio ("${r[side]}")`
-            : `there is no measure "${r[side]}"`,
+            ? problems.say(
+                `a ratio cannot divide by another ratio ("${r[side]}")`,
+                `比率不能除以另一个比率（"${r[side]}"）`,
+              )
+            : problems.say(`there is no measure "${r[side]}"`, `没有度量 "${r[side]}"`),
         );
         return undefined;
       }
@@ -299,7 +327,10 @@ export async function resolveQuery(spec: QuerySpec, options: ResolveOptions): Pr
       problems.add(
         'dashboards.unknown_measure',
         `${options.pointer}/sort/${i}/by`,
-        `there is no dimension or measure "${s.by}" to sort by`,
+        problems.say(
+          `there is no dimension or measure "${s.by}" to sort by`,
+          `没有可用于排序的维度或度量 "${s.by}"`,
+        ),
       );
       return [];
     }
@@ -372,7 +403,7 @@ async function partContext(
       problems.add(
         'dashboards.invalid_query',
         `${pointer}/dataset/form`,
-        `there is no published form "${key}"`,
+        problems.say(`there is no published form "${key}"`, `没有已发布的表单 "${key}"`),
       );
     const visibleTo = recordVisibilityOf(options.actor);
     const projection = options.projections?.get(key);
@@ -393,7 +424,7 @@ async function partContext(
       problems.add(
         'dashboards.invalid_query',
         `${pointer}/lookups/${l}/id`,
-        `lookup id "${lookup.id}" is used twice`,
+        problems.say(`lookup id "${lookup.id}" is used twice`, `关联 id "${lookup.id}" 重复使用`),
       );
     }
     seen.add(lookup.id);
@@ -403,7 +434,7 @@ async function partContext(
       problems.add(
         'dashboards.invalid_query',
         `${pointer}/lookups/${l}/form`,
-        `there is no published form "${lookup.form}"`,
+        problems.say(`there is no published form "${lookup.form}"`, `没有已发布的表单 "${lookup.form}"`),
       );
       continue;
     }
@@ -425,7 +456,10 @@ function resolveField(
     problems.add(
       'dashboards.unknown_field',
       pointer,
-      `"${ref}" is not a field: use /pointer, @column or lookup:/pointer`,
+      problems.say(
+        `"${ref}" is not a field: use /pointer, @column or lookup:/pointer`,
+        `"${ref}" 不是字段：请使用 /pointer、@column 或 lookup:/pointer`,
+      ),
     );
     return undefined;
   }
@@ -436,13 +470,21 @@ function resolveField(
   if (lookupId !== undefined) {
     const index = context.lookups.findIndex((l) => l?.id === lookupId);
     if (index < 0) {
-      problems.add('dashboards.unknown_field', pointer, `there is no lookup "${lookupId}" in this dataset`);
+      problems.add(
+        'dashboards.unknown_field',
+        pointer,
+        problems.say(`there is no lookup "${lookupId}" in this dataset`, `此数据集中没有关联 "${lookupId}"`),
+      );
       return undefined;
     }
     // A lookup's key may come from an earlier lookup only (they are joined in order).
     const from = /\/lookups\/(\d+)\/from$/.exec(pointer);
     if (from && index >= Number(from[1])) {
-      problems.add('dashboards.invalid_query', pointer, `lookup "${lookupId}" is joined after this one`);
+      problems.add(
+        'dashboards.invalid_query',
+        pointer,
+        problems.say(`lookup "${lookupId}" is joined after this one`, `关联 "${lookupId}" 在此之后才连接`),
+      );
       return undefined;
     }
     owner = { lookup: index };
@@ -453,7 +495,11 @@ function resolveField(
   if (name.startsWith('@')) {
     const column = name.slice(1);
     if (!Object.hasOwn(DATASET_COLUMNS[dataset], column)) {
-      problems.add('dashboards.unknown_field', pointer, `the ${dataset} dataset has no column ${name}`);
+      problems.add(
+        'dashboards.unknown_field',
+        pointer,
+        problems.say(`the ${dataset} dataset has no column ${name}`, `${dataset} 数据集没有列 ${name}`),
+      );
       return undefined;
     }
     return { owner, column };
@@ -462,7 +508,10 @@ function resolveField(
     problems.add(
       'dashboards.unknown_field',
       pointer,
-      `the ${dataset} dataset has no form fields; use its @columns`,
+      problems.say(
+        `the ${dataset} dataset has no form fields; use its @columns`,
+        `${dataset} 数据集没有表单字段；请使用它的 @列`,
+      ),
     );
     return undefined;
   }
@@ -471,13 +520,17 @@ function resolveField(
   if (!found.found) {
     const why =
       found.reason === 'list'
-        ? 'is a list or lies inside one'
+        ? problems.say('is a list or lies inside one', '是列表或位于列表之中')
         : found.reason === 'object'
-          ? 'is a group of fields, not a value'
+          ? problems.say('is a group of fields, not a value', '是一组字段，不是值')
           : found.reason === 'bad_pointer'
-            ? 'is not a JSON pointer to a field'
-            : 'is not in its schema';
-    problems.add('dashboards.unknown_field', pointer, `${name} of the form "${formName}" ${why}`);
+            ? problems.say('is not a JSON pointer to a field', '不是指向字段的 JSON pointer')
+            : problems.say('is not in its schema', '不在它的 schema 中');
+    problems.add(
+      'dashboards.unknown_field',
+      pointer,
+      problems.say(`${name} of the form "${formName}" ${why}`, `表单 "${formName}" 的 ${name} ${why}`),
+    );
     return undefined;
   }
   if (found.sensitive && !can(options.actor, 'sensitive.view')) throw sensitiveField(name, formName);
@@ -534,7 +587,10 @@ function resolveMeasure(
       problems.add(
         'dashboards.invalid_query',
         at,
-        `${m.op} needs a number or money field; ${ref} is ${kindOf(field, context)}`,
+        problems.say(
+          `${m.op} needs a number or money field; ${ref} is ${kindOf(field, context)}`,
+          `${m.op} 需要数字或金额字段；${ref} 是 ${kindOf(field, context)}`,
+        ),
       );
       return undefined;
     }
@@ -557,7 +613,7 @@ function resolveMeasure(
         problems.add(
           'dashboards.invalid_query',
           `${pointer}/field`,
-          `${m.op} of a true/false field means nothing`,
+          problems.say(`${m.op} of a true/false field means nothing`, `对是/否字段求 ${m.op} 没有意义`),
         );
         return undefined;
       }
@@ -571,7 +627,7 @@ function resolveMeasure(
         problems.add(
           'dashboards.invalid_query',
           `${pointer}/divideBy`,
-          'divideBy must be a number other than 0',
+          problems.say('divideBy must be a number other than 0', 'divideBy 必须是不为 0 的数字'),
         );
         return undefined;
       }
@@ -583,7 +639,10 @@ function resolveMeasure(
       problems.add(
         'dashboards.unknown_measure',
         `${pointer}/op`,
-        `unknown measure "${(m as { op: string }).op}"`,
+        problems.say(
+          `unknown measure "${(m as { op: string }).op}"`,
+          `未知的度量 "${(m as { op: string }).op}"`,
+        ),
       );
       return undefined;
   }
@@ -627,7 +686,10 @@ function resolveFilter(
     problems.add(
       'dashboards.invalid_query',
       `${pointer}/op`,
-      `${f.field} is ${kind} and cannot be filtered with ${f.op}`,
+      problems.say(
+        `${f.field} is ${kind} and cannot be filtered with ${f.op}`,
+        `${f.field} 的类型是 ${kind}，不能用 ${f.op} 筛选`,
+      ),
     );
     return undefined;
   }
@@ -656,7 +718,11 @@ function scalarFor(
     const param = raw as DateParam;
     const period = options.filters.range?.period;
     if (!period) {
-      problems.add('dashboards.invalid_query', pointer, 'a $param date needs the dashboard’s date range');
+      problems.add(
+        'dashboards.invalid_query',
+        pointer,
+        problems.say('a $param date needs the dashboard’s date range', '$param 日期需要看板的日期范围筛选'),
+      );
       return undefined;
     }
     const date = addDays(param.$param === 'from' ? period.from : period.to, param.days ?? 0);
@@ -665,30 +731,41 @@ function scalarFor(
     problems.add(
       'dashboards.invalid_query',
       pointer,
-      'a $param date compares with a date or date-time field',
+      problems.say(
+        'a $param date compares with a date or date-time field',
+        '$param 日期只能与日期或日期时间字段比较',
+      ),
     );
     return undefined;
   }
   const fail = (what: string) => {
-    problems.add('dashboards.invalid_query', pointer, `${JSON.stringify(raw)} is not ${what}`);
+    problems.add(
+      'dashboards.invalid_query',
+      pointer,
+      problems.say(`${JSON.stringify(raw)} is not ${what}`, `${JSON.stringify(raw)} 不是${what}`),
+    );
     return undefined;
   };
   switch (kind) {
     case 'string':
-      return typeof value === 'string' || typeof value === 'number' ? String(value) : fail('text');
+      return typeof value === 'string' || typeof value === 'number'
+        ? String(value)
+        : fail(problems.say('text', '文本'));
     case 'number':
     case 'decimal':
       if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
-      return typeof value === 'string' && DECIMAL.test(value) ? value : fail('a number');
+      return typeof value === 'string' && DECIMAL.test(value)
+        ? value
+        : fail(problems.say('a number', '数字'));
     case 'boolean':
       if (value === 'true' || value === 'false') return value === 'true';
-      return typeof value === 'boolean' ? value : fail('true or false');
+      return typeof value === 'boolean' ? value : fail(problems.say('true or false', 'true 或 false'));
     case 'date':
-      return isDate(value) ? value : fail('a date (YYYY-MM-DD)');
+      return isDate(value) ? value : fail(problems.say('a date (YYYY-MM-DD)', '日期（YYYY-MM-DD）'));
     case 'date-time':
       return typeof value === 'string' && DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))
         ? value
-        : fail('an RFC 3339 date-time');
+        : fail(problems.say('an RFC 3339 date-time', 'RFC 3339 日期时间'));
   }
 }
 
@@ -714,7 +791,10 @@ function followConditions(
         problems.add(
           'dashboards.invalid_query',
           at,
-          `the date range can only narrow a date or date-time field; ${ref} is ${kind}`,
+          problems.say(
+            `the date range can only narrow a date or date-time field; ${ref} is ${kind}`,
+            `日期范围只能筛选日期或日期时间字段；${ref} 是 ${kind}`,
+          ),
         );
         continue;
       }

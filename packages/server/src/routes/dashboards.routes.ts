@@ -3,7 +3,7 @@ import { actorOf, requirePermission } from '../auth/actor.js';
 import { dashboardDefinitionJsonSchema } from '../dashboards/dashboard-definition.schema.js';
 import type { DashboardsService, RawParams } from '../dashboards/dashboards.service.js';
 import type { OpenApiDocument } from '../openapi/openapi.document.js';
-import { jsonBody } from '../registry/registry.http.js';
+import { ACCEPT_LANGUAGE, jsonBody, localeOf } from '../registry/registry.http.js';
 
 export interface DashboardRoutesDeps {
   dashboards: DashboardsService;
@@ -191,6 +191,7 @@ export function dashboardRoutes(openapi: OpenApiDocument, deps: DashboardRoutesD
     summary: 'Run one widget query (the editor’s live preview) with chosen filter values',
     tags,
     permission: 'dashboards.edit',
+    parameters: [ACCEPT_LANGUAGE],
     requestBody: {
       required: true,
       content: {
@@ -209,24 +210,38 @@ export function dashboardRoutes(openapi: OpenApiDocument, deps: DashboardRoutesD
                 },
               },
               timeZone: { type: 'string' },
+              kpi: {
+                type: 'object',
+                required: ['value'],
+                additionalProperties: false,
+                description:
+                  'read the query as one number, as a KPI widget does; with compare, the answer’s kpi also has the previous period’s value and the change',
+                properties: {
+                  value: { type: 'string', description: 'the id of the measure shown' },
+                  compare: { const: 'previousPeriod' },
+                },
+              },
             },
           },
         },
       },
     },
     responses: {
-      '200': { description: 'the rows', schema: WidgetData },
+      '200': {
+        description: 'the rows; with kpi, also kpi.value (and previous, change, changeRatio with compare)',
+        schema: WidgetData,
+      },
       '403': { description: 'a form the caller may not view, or a sensitive field without sensitive.view' },
       '422': {
         description:
-          'the query does not fit its JSON Schema or the forms (unknown field, unknown measure, limit over 10,000...)',
+          'the query does not fit its JSON Schema or the forms (unknown field, unknown measure, limit over 10,000, a kpi.value that is not one of its measures...)',
       },
     },
   });
   router.post('/api/dashboards/query', async (req, res) => {
     const actor = actorOf(req);
     requirePermission(actor, 'dashboards.edit');
-    res.json(await dashboards.query(jsonBody(req), actor));
+    res.json(await dashboards.query(jsonBody(req), actor, localeOf(req)));
   });
 
   openapi.operation('get', '/api/dashboards/:key', {
@@ -250,7 +265,7 @@ export function dashboardRoutes(openapi: OpenApiDocument, deps: DashboardRoutesD
     summary: 'Save a new version of a dashboard (creates it at version 1)',
     tags,
     permission: 'dashboards.edit',
-    parameters: [keyParam],
+    parameters: [keyParam, ACCEPT_LANGUAGE],
     requestBody: {
       required: true,
       content: {
@@ -280,7 +295,7 @@ export function dashboardRoutes(openapi: OpenApiDocument, deps: DashboardRoutesD
   router.put('/api/dashboards/:key', async (req, res) => {
     const actor = actorOf(req);
     requirePermission(actor, 'dashboards.edit');
-    const { dashboard, created } = await dashboards.save(req.params.key, jsonBody(req), actor);
+    const { dashboard, created } = await dashboards.save(req.params.key, jsonBody(req), actor, localeOf(req));
     res.status(created ? 201 : 200).json(dashboard);
   });
 
@@ -337,7 +352,7 @@ export function dashboardRoutes(openapi: OpenApiDocument, deps: DashboardRoutesD
     summary: 'Every widget’s data with the dashboard filters applied (a failing widget carries its problem)',
     tags,
     permission: 'dashboards.view',
-    parameters: [keyParam, versionParam, ...filterParams],
+    parameters: [keyParam, versionParam, ...filterParams, ACCEPT_LANGUAGE],
     responses: {
       '200': {
         description: 'the widgets’ data',
@@ -359,7 +374,7 @@ export function dashboardRoutes(openapi: OpenApiDocument, deps: DashboardRoutesD
   router.get('/api/dashboards/:key/data', async (req, res) => {
     const actor = actorOf(req);
     requirePermission(actor, 'dashboards.view');
-    res.json(await dashboards.data(req.params.key, params(req), actor, versionOf(req)));
+    res.json(await dashboards.data(req.params.key, params(req), actor, versionOf(req), localeOf(req)));
   });
 
   openapi.operation('get', '/api/dashboards/:key/widgets/:widgetId/records', {
@@ -368,6 +383,7 @@ export function dashboardRoutes(openapi: OpenApiDocument, deps: DashboardRoutesD
     tags,
     permission: 'dashboards.view',
     parameters: [
+      ACCEPT_LANGUAGE,
       keyParam,
       { name: 'widgetId', in: 'path', required: true, schema: { type: 'string' } },
       versionParam,
@@ -437,7 +453,7 @@ export function dashboardRoutes(openapi: OpenApiDocument, deps: DashboardRoutesD
   router.get('/api/dashboards/:key/widgets/:widgetId/records', async (req, res) => {
     const actor = actorOf(req);
     requirePermission(actor, 'dashboards.view');
-    res.json(await dashboards.drill(req.params.key, req.params.widgetId, params(req), actor));
+    res.json(await dashboards.drill(req.params.key, req.params.widgetId, params(req), actor, localeOf(req)));
   });
 
   return router;

@@ -6,6 +6,7 @@ import {
   DeleteOutlined,
   EditOutlined,
   ExpandOutlined,
+  FormOutlined,
   HistoryOutlined,
   PlusOutlined,
   SaveOutlined,
@@ -53,6 +54,7 @@ import {
 } from './dashboard.view';
 import { WidgetView } from './dashboard.widget';
 import { WidgetBuilder } from './dashboard.widget-builder';
+import { WidgetEdit } from './dashboard.widget-edit';
 
 /** The editor: arrange and add widgets, retitle, and save the definition as a new version. */
 export default function DashboardEditorPage() {
@@ -89,6 +91,7 @@ function Editor() {
   const [draft, setDraft] = useState<DashboardDefinition | null>(null);
   const [dirty, setDirty] = useState(false);
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<WidgetSpec | null>(null);
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [saving, setSaving] = useState(false);
   const [problem, setProblem] = useState<SaveProblem | null>(null);
@@ -150,6 +153,13 @@ function Editor() {
       setSaving(false);
     }
   };
+
+  const showPreview = (widget: WidgetSpec, preview: WidgetData | null) =>
+    setPreviews((p) => {
+      // The saved dashboard's data is of the query before the edit.
+      const { [widget.id]: _, ...rest } = p;
+      return preview ? { ...rest, [widget.id]: { ...preview, id: widget.id, type: widget.type } } : rest;
+    });
 
   const dataOf = (widget: WidgetSpec): WidgetData | undefined =>
     previews[widget.id] ??
@@ -259,6 +269,7 @@ function Editor() {
             tools={
               <EditTools
                 widget={widget}
+                onEdit={() => setEditing(widget)}
                 onMove={(move) =>
                   change((d) => ({ ...d, widgets: arrange(d.widgets, widget.id, move, columns) }))
                 }
@@ -286,17 +297,36 @@ function Editor() {
         <WidgetBuilder
           definition={draft}
           values={values}
-          onAdd={(widget, preview) => {
+          onSave={(widget, preview) => {
             const sized = {
               ...widget,
               layout: nextSlot(draft.widgets, widget.layout.w, widget.layout.h, columns),
             };
             change((d) => ({ ...d, widgets: [...d.widgets, sized] }));
-            if (preview)
-              setPreviews((p) => ({ ...p, [widget.id]: { ...preview, id: widget.id, type: widget.type } }));
+            showPreview(widget, preview);
             setAdding(false);
           }}
         />
+      </Drawer>
+      <Drawer
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+        size={720}
+        title={editing ? `${t('dashEditWidget')}: ${localized(editing.title, locale, editing.id)}` : ''}
+        destroyOnHidden
+      >
+        {editing && (
+          <WidgetEdit
+            definition={draft}
+            widget={editing}
+            values={values}
+            onSave={(widget, preview) => {
+              change((d) => ({ ...d, widgets: d.widgets.map((w) => (w.id === widget.id ? widget : w)) }));
+              showPreview(widget, preview);
+              setEditing(null);
+            }}
+          />
+        )}
       </Drawer>
       <VersionsDrawer
         dashboardKey={key}
@@ -310,11 +340,13 @@ function Editor() {
 
 function EditTools({
   widget,
+  onEdit,
   onMove,
   onRetitle,
   onRemove,
 }: {
   widget: WidgetSpec;
+  onEdit(): void;
   onMove(move: LayoutMove): void;
   onRetitle(title: WidgetSpec['title']): void;
   onRemove(): void;
@@ -354,6 +386,16 @@ function EditTools({
           data-testid={`size-${widget.id}`}
         />
       </Dropdown>
+      <Tooltip title={t('dashEditWidget')}>
+        <Button
+          type="text"
+          size="small"
+          icon={<FormOutlined />}
+          aria-label={`${t('dashEditWidget')}: ${name}`}
+          data-testid={`edit-${widget.id}`}
+          onClick={onEdit}
+        />
+      </Tooltip>
       <TitleEditor widget={widget} onRetitle={onRetitle} />
       <Popconfirm
         title={`${t('dashRemove')}: ${name}?`}

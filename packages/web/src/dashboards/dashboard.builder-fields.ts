@@ -76,7 +76,7 @@ export function formChoices(version: FormVersion, seeSensitive: boolean): FieldC
   });
 }
 
-function processChoices(dataset: ProcessDataset): FieldChoice[] {
+export function processChoices(dataset: ProcessDataset): FieldChoice[] {
   return PROCESS_COLUMNS[dataset].map(([name, kind]) => ({
     field: `@${name}`,
     label: { 'zh-CN': name, en: name },
@@ -97,7 +97,13 @@ export function useFieldChoices(
   dataset: string | undefined,
   lookups: readonly BuilderLookup[],
   forms: FormSummary[],
-): { base: FieldChoice[]; byForm: ReadonlyMap<string, FieldChoice[]>; all: FieldChoice[] } {
+): {
+  base: FieldChoice[];
+  byForm: ReadonlyMap<string, FieldChoice[]>;
+  all: FieldChoice[];
+  /** Every form the dataset and the lookups name is loaded: picks missing from `all` are gone. */
+  ready: boolean;
+} {
   const { can } = useSession();
   const seeSensitive = can('sensitive.view');
   const [versions, setVersions] = useState<ReadonlyMap<string, FormVersion>>(new Map());
@@ -127,6 +133,7 @@ export function useFieldChoices(
     const looked = lookups.flatMap((l) =>
       l.form && l.from && l.to ? lookupChoices(l.id, titleOf(forms, l.form), byForm.get(l.form) ?? []) : [],
     );
-    return { base, byForm, all: [...base, ...looked] };
-  }, [versions, seeSensitive, processSet, baseForm, lookups, forms]);
+    const ready = !wanted || wanted.split('|').every((key) => versions.has(key));
+    return { base, byForm, all: [...base, ...looked], ready };
+  }, [versions, seeSensitive, processSet, baseForm, lookups, forms, wanted]);
 }

@@ -11,7 +11,14 @@ import {
   emptyFilter,
   type FieldChoice,
   fieldKindsFor,
+  type KeptText,
 } from './dashboard.builder-model';
+
+/** A reopened part with what it describes changed: its saved label and format no longer fit. */
+export function withoutKept<T extends { kept?: KeptText }>(part: T): T {
+  const { kept: _, ...rest } = part;
+  return rest as T;
+}
 
 /** A measure's display name in the UI language: "Measure 2 · Sum of Amount". */
 export function measureName(
@@ -52,7 +59,7 @@ export function MeasureEditor({
   const setOp = (op: AggregateOp) => {
     const field = choices.find((c) => c.field === measure.field);
     onChange({
-      ...measure,
+      ...withoutKept(measure),
       op,
       field: field && fieldKindsFor(op).includes(field.kind) ? field.field : undefined,
     });
@@ -82,7 +89,7 @@ export function MeasureEditor({
               status={problemAt('field') ? 'warning' : undefined}
               placeholder={t('dashFieldRequired')}
               value={measure.field}
-              onChange={(field: string) => onChange({ ...measure, field })}
+              onChange={(field: string) => onChange({ ...withoutKept(measure), field })}
               options={choices
                 .filter((c) => kinds.includes(c.kind))
                 .map((c) => ({ value: c.field, label: c.label[locale] }))}
@@ -158,7 +165,7 @@ export function RatioEditor({
             aria-label={t('dashRatioNumerator')}
             status={status}
             value={ratio.numerator}
-            onChange={(numerator: string) => onChange({ ...ratio, numerator })}
+            onChange={(numerator: string) => onChange({ ...withoutKept(ratio), numerator })}
             options={options}
           />
         </div>
@@ -171,7 +178,7 @@ export function RatioEditor({
             aria-label={t('dashRatioDenominator')}
             status={status}
             value={ratio.denominator}
-            onChange={(denominator: string) => onChange({ ...ratio, denominator })}
+            onChange={(denominator: string) => onChange({ ...withoutKept(ratio), denominator })}
             options={options}
           />
         </div>

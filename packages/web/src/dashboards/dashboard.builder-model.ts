@@ -7,6 +7,7 @@ import type {
   MeasureSpec,
   ProcessDataset,
   QuerySpec,
+  ValueFormat,
   WidgetSpec,
   WidgetType,
 } from './dashboard.types';
@@ -104,12 +105,30 @@ export interface BuilderFilter {
   values: string[];
 }
 
+/**
+ * A reopened widget's own label and format, used as they are until the user changes what they
+ * describe (the aggregate or field, the ratio's terms, the dimension's field or bucket).
+ */
+export interface KeptText {
+  label?: Localized;
+  format?: ValueFormat;
+}
+
 export interface BuilderMeasure {
   /** Stable while the builder is open, so that a ratio keeps pointing at it. */
   id: string;
   op: AggregateOp;
   field?: string;
   filters: BuilderFilter[];
+  kept?: KeptText;
+}
+
+export interface BuilderRatio {
+  numerator?: string;
+  denominator?: string;
+  /** A reopened widget's id for the ratio (RATIO_ID otherwise). */
+  id?: string;
+  kept?: KeptText;
 }
 
 export interface BuilderLookup {
@@ -124,6 +143,9 @@ export interface BuilderLookup {
 export interface BuilderDimension {
   field?: string;
   bucket: DateBucket;
+  /** A reopened widget's id for the dimension ('group' / 'across' otherwise). */
+  id?: string;
+  kept?: KeptText;
 }
 
 export interface BuilderState {
@@ -132,11 +154,20 @@ export interface BuilderState {
   type: WidgetType;
   lookups: BuilderLookup[];
   measures: BuilderMeasure[];
-  ratio: { numerator?: string; denominator?: string } | null;
+  ratio: BuilderRatio | null;
   /** The grouping (a pivot's rows), then a pivot's columns. */
   dimensions: [BuilderDimension, BuilderDimension];
+  /** Conditions every row must meet, whatever the measure. */
+  filters: BuilderFilter[];
   /** The field the dashboard's date range narrows. */
   periodField?: string;
+  /**
+   * A reopened widget's choice of field for each other dashboard filter (null: not followed);
+   * filters not named here follow the field the builder finds.
+   */
+  follow?: Record<string, string | null>;
+  /** A reopened widget's sort and limit, kept while it groups by the same field. */
+  order?: { dimension?: string; sort?: QuerySpec['sort']; limit?: number };
 }
 
 export const ADDABLE_TYPES: readonly WidgetType[] = [
@@ -166,6 +197,7 @@ export function initialState(): BuilderState {
     measures: [{ id: 'value', op: 'count', filters: [] }],
     ratio: null,
     dimensions: [{ bucket: 'day' }, { bucket: 'month' }],
+    filters: [],
   };
 }
 
@@ -222,7 +254,13 @@ export function pruneState(
       filters: m.filters.map((f) => ({ ...f, field: keep(f.field) })),
     })),
     dimensions: state.dimensions.map((d) => ({ ...d, field: keep(d.field) })) as BuilderState['dimensions'],
+    filters: state.filters.map((f) => ({ ...f, field: keep(f.field) })),
     periodField: keep(state.periodField),
+    ...(state.follow
+      ? {
+          follow: Object.fromEntries(Object.entries(state.follow).filter(([, f]) => f === null || has(f))),
+        }
+      : {}),
   };
   return JSON.stringify(next) === JSON.stringify(state) ? state : next;
 }
@@ -289,10 +327,7 @@ export function buildWidget(state: BuilderState, context: BuildContext): BuildRe
     const at = `measures/${i}`;
     const kinds = fieldKindsFor(m.op);
     const choice = kinds.length > 0 ? fieldRef(m.field, `${at}/field`, kinds) : undefined;
-    const filters = m.filters.flatMap((f, j) => {
-      const built = buildFilter(f, `${at}/filters/${j}`, choiceOf, problem);
-      return built ? [built] : [];
-    });
+    const filters = buildFilters(m.filters, `${at}/filters`, choiceOf, problem);
     const opLabel = (locale: Locale) => BILINGUAL[locale][`dashOp.${m.op}` as DashboardMessageKey];
     const label = perLocale((locale) => {
       const base = choice
@@ -306,12 +341,13 @@ export function buildWidget(state: BuilderState, context: BuildContext): BuildRe
       op: m.op,
       ...(kinds.length > 0 && m.field ? { field: m.field } : {}),
       ...(filters.length > 0 ? { filters } : {}),
-      ...(money ? { format: 'money' as const } : {}),
-      label,
+      ...keptOr(m.kept, { ...(money ? { format: 'money' as const } : {}), label }),
     };
   });
+  const filters = buildFilters(state.filters, 'filters', choiceOf, problem);
   if (measures.length === 0) problem('measures', 'dashNeedMeasure');
 
+  const ratioId = state.ratio?.id ?? RATIO_ID;
   if (state.ratio) {
     const { numerator, denominator } = state.ratio;
     const num = measures.find((m) => m.id === numerator);
@@ -319,17 +355,19 @@ export function buildWidget(state: BuilderState, context: BuildContext): BuildRe
     if (!num || !den || num.id === den.id) problem('ratio', 'dashRatioNeedsTwo');
     else
       measures.push({
-        id: RATIO_ID,
+        id: ratioId,
         op: 'ratio',
         numerator: num.id,
         denominator: den.id,
-        format: 'percent',
-        label: perLocale((locale) =>
-          format(BILINGUAL[locale].dashRatioOf, {
-            numerator: num.label?.[locale] ?? num.id,
-            denominator: den.label?.[locale] ?? den.id,
-          }),
-        ),
+        ...keptOr(state.ratio.kept, {
+          format: 'percent' as const,
+          label: perLocale((locale) =>
+            format(BILINGUAL[locale].dashRatioOf, {
+              numerator: num.label?.[locale] ?? num.id,
+              denominator: den.label?.[locale] ?? den.id,
+            }),
+          ),
+        }),
       });
   }
 
@@ -345,17 +383,19 @@ export function buildWidget(state: BuilderState, context: BuildContext): BuildRe
     if (!choice) return [];
     return [
       {
-        id: DIMENSION_IDS[i] ?? `d${i}`,
+        id: dimensionId(d, i),
         field: d.field,
         ...(isDateKind(choice.kind) ? { bucket: d.bucket } : {}),
-        label: isDateKind(choice.kind)
-          ? perLocale((locale) =>
-              format(BILINGUAL[locale].dashBucketed, {
-                field: choice.label[locale],
-                bucket: BILINGUAL[locale][bucketKey(d.bucket)],
-              }),
-            )
-          : choice.label,
+        ...keptOr(d.kept, {
+          label: isDateKind(choice.kind)
+            ? perLocale((locale) =>
+                format(BILINGUAL[locale].dashBucketed, {
+                  field: choice.label[locale],
+                  bucket: BILINGUAL[locale][bucketKey(d.bucket)],
+                }),
+              )
+            : choice.label,
+        }),
       },
     ];
   });
@@ -369,6 +409,11 @@ export function buildWidget(state: BuilderState, context: BuildContext): BuildRe
     if (choice) follow[periodFilter.id] = state.periodField;
   }
   for (const filter of context.filters) {
+    const chosen = state.follow?.[filter.id];
+    if (chosen !== undefined) {
+      if (chosen !== null) follow[filter.id] = chosen;
+      continue;
+    }
     const pointer = FOLLOWED_FIELD[filter.type];
     if (!pointer) continue;
     // The dataset's own field first, then the first lookup that has it.
@@ -379,17 +424,27 @@ export function buildWidget(state: BuilderState, context: BuildContext): BuildRe
 
   if (problems.length > 0) return { ok: false, problems };
 
-  const hasRatio = measures.some((m) => m.id === RATIO_ID);
-  const main = hasRatio ? RATIO_ID : (measures[0]?.id ?? 'value');
+  const hasRatio = state.ratio !== null;
+  const main = hasRatio ? ratioId : (measures[0]?.id ?? 'value');
   const first = dimensions[0];
   const groupsByText = !pivot && first && !first.bucket;
+  const kept = state.order && state.order.dimension === first?.field ? state.order : undefined;
+  const order = kept
+    ? {
+        ...(kept.sort ? { sort: kept.sort } : {}),
+        ...(kept.limit !== undefined ? { limit: kept.limit } : {}),
+      }
+    : groupsByText
+      ? { sort: [{ by: main, direction: 'desc' as const }], limit: 50 }
+      : {};
   const query: QuerySpec = {
     dataset,
     ...(lookups.length > 0 ? { lookups } : {}),
     measures,
+    ...(filters.length > 0 ? { filters } : {}),
     ...(dimensions.length > 0 ? { dimensions } : {}),
     ...(Object.keys(follow).length > 0 ? { follow } : {}),
-    ...(groupsByText ? { sort: [{ by: main, direction: 'desc' as const }], limit: 50 } : {}),
+    ...order,
   };
   const size = single ? { w: 3, h: 2 } : { w: 6, h: 4 };
   return {
@@ -404,9 +459,28 @@ export function buildWidget(state: BuilderState, context: BuildContext): BuildRe
         ? { compare: 'previousPeriod' as const }
         : {}),
       // A percentage next to amounts on one axis would read as nothing: a ratio is shown alone.
-      ...(hasRatio && !pivot && state.type !== 'table' ? { show: [RATIO_ID] } : {}),
-      ...(pivot ? { pivot: { rows: [DIMENSION_IDS[0]], columns: [DIMENSION_IDS[1]], value: main } } : {}),
+      ...(hasRatio && !pivot && state.type !== 'table' ? { show: [ratioId] } : {}),
+      ...(pivot
+        ? {
+            pivot: {
+              rows: [dimensionId(state.dimensions[0], 0)],
+              columns: [dimensionId(state.dimensions[1], 1)],
+              value: main,
+            },
+          }
+        : {}),
     },
+  };
+}
+
+export const dimensionId = (d: BuilderDimension, i: number) => d.id ?? DIMENSION_IDS[i] ?? `d${i}`;
+
+/** A reopened part's own label and format when it kept them, else the builder's. */
+function keptOr<T extends KeptText>(kept: KeptText | undefined, made: T): KeptText | T {
+  if (!kept) return made;
+  return {
+    ...(kept.format !== undefined ? { format: kept.format } : {}),
+    ...(kept.label !== undefined ? { label: kept.label } : {}),
   };
 }
 
@@ -414,6 +488,18 @@ export const bucketKey = (bucket: DateBucket): DashboardMessageKey =>
   bucket === 'day' ? 'dashBucketDay' : bucket === 'week' ? 'dashBucketWeek' : 'dashBucketMonth';
 
 type Filter = NonNullable<MeasureSpec['filters']>[number];
+
+function buildFilters(
+  list: readonly BuilderFilter[],
+  at: string,
+  choiceOf: (field: string | undefined) => FieldChoice | undefined,
+  problem: (at: string, message: MessageKey) => void,
+): Filter[] {
+  return list.flatMap((f, j) => {
+    const built = buildFilter(f, `${at}/${j}`, choiceOf, problem);
+    return built ? [built] : [];
+  });
+}
 
 function buildFilter(
   f: BuilderFilter,

@@ -14,15 +14,26 @@ export interface PreviewState {
   loading: boolean;
 }
 
-/** The query's answer from POST /api/dashboards/query under the dashboard's filters, a moment after the last change. */
+/**
+ * The query's answer from POST /api/dashboards/query under the dashboard's filters, a moment after
+ * the last change; for one number (a KPI, a gauge), its value and its change against the previous
+ * period, as the dashboard shows them.
+ */
 export function usePreview(
-  query: QuerySpec | null,
+  widget: Pick<WidgetSpec, 'query' | 'value' | 'compare'> | null,
   definition: DashboardDefinition,
   values: FilterValues,
 ): PreviewState {
   const [preview, setPreview] = useState<PreviewState>({ loading: false });
   const ticket = useRef(0);
-  const queryText = query ? JSON.stringify(query) : '';
+  const queryText = widget
+    ? JSON.stringify({
+        query: widget.query,
+        ...(widget.value !== undefined
+          ? { kpi: { value: widget.value, ...(widget.compare ? { compare: widget.compare } : {}) } }
+          : {}),
+      })
+    : '';
   useEffect(() => {
     const mine = ++ticket.current;
     if (!queryText) {
@@ -34,7 +45,7 @@ export function usePreview(
       api<WidgetData>('/api/dashboards/query', {
         method: 'POST',
         json: {
-          query: JSON.parse(queryText),
+          ...(JSON.parse(queryText) as { query: QuerySpec }),
           filters: definition.filters ?? [],
           values,
           ...(definition.timeZone ? { timeZone: definition.timeZone } : {}),

@@ -7,8 +7,9 @@ import { pickText } from '../forms/localize-form';
 import { useLocale } from '../i18n/locale.context';
 import type { MessageKey } from '../i18n/messages';
 import { useFieldChoices } from './dashboard.builder-fields';
+import { FilterRow } from './dashboard.builder-filter';
 import { LookupEditor } from './dashboard.builder-lookups';
-import { MeasureEditor, RatioEditor } from './dashboard.builder-measures';
+import { MeasureEditor, RatioEditor, withoutKept } from './dashboard.builder-measures';
 import {
   ADDABLE_TYPES,
   type BuilderDimension,
@@ -16,6 +17,7 @@ import {
   bucketKey,
   buildWidget,
   DIMENSION_KINDS,
+  emptyFilter,
   type FieldChoice,
   initialState,
   isDateKind,
@@ -30,38 +32,44 @@ import { PreviewPane, usePreview } from './dashboard.builder-preview';
 import type { FilterValues } from './dashboard.filters';
 import { localized } from './dashboard.format';
 import { widgetId } from './dashboard.layout';
-import type { DashboardDefinition, DateBucket, WidgetData, WidgetSpec } from './dashboard.types';
+import type { DashboardDefinition, DateBucket, Localized, WidgetData, WidgetSpec } from './dashboard.types';
 
 /**
  * Builds one widget without JSON: dataset, lookups to other forms, measures with conditions and a
  * ratio, one or two dimensions and the chart type, with a live preview from
  * POST /api/dashboards/query under the dashboard's filters. The state becomes a query in
- * dashboard.builder-model.ts.
+ * dashboard.builder-model.ts; a saved widget reopens through dashboard.builder-reopen.ts.
  */
 export function WidgetBuilder({
   definition,
   values,
-  onAdd,
+  initial,
+  onSave,
 }: {
   definition: DashboardDefinition;
   /** The dashboard filters' values the preview applies. */
   values: FilterValues;
-  onAdd(widget: WidgetSpec, preview: WidgetData | null): void;
+  /** A saved widget reopened: the builder starts from its state and title. */
+  initial?: { state: BuilderState; title: Localized };
+  /** The widget built (a new id; the caller keeps a reopened widget's id and place). */
+  onSave(widget: WidgetSpec, preview: WidgetData | null): void;
 }) {
   const { t, locale } = useLocale();
   const formsPage = useApi<Page<FormSummary>>('/api/forms?limit=200');
   const forms = useMemo(() => formsPage.data?.items ?? [], [formsPage.data]);
-  const [state, setState] = useState<BuilderState>(initialState);
-  const [titleZh, setTitleZh] = useState('');
-  const [titleEn, setTitleEn] = useState('');
+  const [state, setState] = useState<BuilderState>(() => initial?.state ?? initialState());
+  const [titleZh, setTitleZh] = useState(initial?.title['zh-CN'] ?? '');
+  const [titleEn, setTitleEn] = useState(initial?.title.en ?? '');
   const choices = useFieldChoices(state.dataset, state.lookups, forms);
   const update = (change: Partial<BuilderState>) => setState((s) => ({ ...s, ...change }));
 
-  // Picks of fields no longer offered are dropped; the period follows the dataset's first date.
+  // Picks of fields no longer offered are dropped once the forms are loaded; the period follows
+  // the dataset's first date, unless a reopened widget chose (follow is its choice of fields).
   useEffect(() => {
+    if (!choices.ready) return;
     setState((s) => {
       const pruned = pruneState(s, choices.all, choices.base);
-      if (pruned.periodField) return pruned;
+      if (pruned.periodField || pruned.follow) return pruned;
       const date = choices.base.find((c) => isDateKind(c.kind))?.field;
       return date ? { ...pruned, periodField: date } : pruned;
     });
@@ -87,7 +95,7 @@ export function WidgetBuilder({
         : null,
     [built, titleZh, titleEn, previewTitle],
   );
-  const preview = usePreview(built.ok ? built.query : null, definition, values);
+  const preview = usePreview(built.ok ? built.widget : null, definition, values);
   const currencyValue = values[(definition.filters ?? []).find((f) => f.type === 'currency')?.id ?? ''];
   const currency =
     (Array.isArray(currencyValue) ? currencyValue[0] : currencyValue) ??
@@ -97,7 +105,7 @@ export function WidgetBuilder({
   const add = () => {
     if (!widget || !titleOk) return;
     const id = widgetId(titleEn, new Set(definition.widgets.map((w) => w.id)));
-    onAdd(
+    onSave(
       { ...widget, id, title: { 'zh-CN': titleZh.trim(), en: titleEn.trim() } },
       preview.data && !preview.error ? preview.data : null,
     );
@@ -126,7 +134,10 @@ export function WidgetBuilder({
             status={problemAt('dataset') ? 'warning' : undefined}
             value={state.dataset}
             // Lookups match from the dataset's fields: another dataset starts without them.
-            onChange={(dataset: string) => update({ dataset, lookups: [], periodField: undefined })}
+            // A reopened widget's choices of fields and order were its dataset's.
+            onChange={(dataset: string) =>
+              update({ dataset, lookups: [], periodField: undefined, follow: undefined, order: undefined })
+            }
             options={[
               {
                 label: t('dashDatasetForms'),
@@ -250,6 +261,35 @@ export function WidgetBuilder({
         </div>
       </section>
 
+      {state.dataset && (
+        <section className="cf-dash-builder-section" aria-label={t('dashRowConditions')}>
+          <h3 className="cf-dash-builder-heading">{t('dashRowConditions')}</h3>
+          {state.filters.length === 0 && <div className="cf-dash-note">{t('dashRowConditionsHint')}</div>}
+          {state.filters.map((filter, j) => (
+            <FilterRow
+              // biome-ignore lint/suspicious/noArrayIndexKey: conditions have no identity but their place
+              key={j}
+              index={j}
+              filter={filter}
+              choices={choices.all}
+              invalid={(part) => problemAt(`filters/${j}/${part}`)}
+              onChange={(f) => update({ filters: state.filters.map((x, k) => (k === j ? f : x)) })}
+              onRemove={() => update({ filters: state.filters.filter((_, k) => k !== j) })}
+            />
+          ))}
+          <Button
+            size="small"
+            type="dashed"
+            icon={<PlusOutlined />}
+            data-testid="add-row-condition"
+            aria-label={`${t('dashAddCondition')}: ${t('dashRowConditions')}`}
+            onClick={() => update({ filters: [...state.filters, emptyFilter()] })}
+          >
+            {t('dashAddCondition')}
+          </Button>
+        </section>
+      )}
+
       <section className="cf-dash-builder-section" aria-label={t('dashDimensions')}>
         <h3 className="cf-dash-builder-heading">{t('dashDimensions')}</h3>
         <div className="cf-dash-card-row">
@@ -272,7 +312,7 @@ export function WidgetBuilder({
                         status={problemAt(`dimensions/${i}`) ? 'warning' : undefined}
                         placeholder={pivot ? t('dashFieldRequired') : t('dashDimensionNone')}
                         value={d.field}
-                        onChange={(field?: string) => setDimension(i, { ...d, field })}
+                        onChange={(field?: string) => setDimension(i, { ...withoutKept(d), field })}
                         options={fieldOptions(choices.all, DIMENSION_KINDS)}
                       />
                     </div>
@@ -282,7 +322,7 @@ export function WidgetBuilder({
                         <Select
                           aria-label={`${label} · ${t('dashBucket')}`}
                           value={d.bucket}
-                          onChange={(bucket: DateBucket) => setDimension(i, { ...d, bucket })}
+                          onChange={(bucket: DateBucket) => setDimension(i, { ...withoutKept(d), bucket })}
                           options={(['day', 'week', 'month'] as const).map((b) => ({
                             value: b,
                             label: t(bucketKey(b)),
@@ -344,7 +384,7 @@ export function WidgetBuilder({
       <div className="cf-dash-builder-actions">
         {!titleOk && widget && <span className="cf-dash-note">{t('dashTitleRequired')}</span>}
         <Button type="primary" disabled={!widget || !titleOk} onClick={add} data-testid="builder-add">
-          {t('dashAddToDashboard')}
+          {initial ? t('dashSaveWidget') : t('dashAddToDashboard')}
         </Button>
       </div>
     </div>

@@ -161,4 +161,16 @@ export const dashboardMessagesEn: Record<keyof typeof dashboardMessagesZhCN, str
   dashFilterBadBoolean: 'The value must be yes or no',
   dashFilterBadDate: 'The value must be a date, YYYY-MM-DD',
   dashFilterBadDateTime: 'The value must be a time with its zone, such as 2025-06-01T00:00:00+08:00',
+  dashEditWidget: 'Edit widget',
+  dashSaveWidget: 'Save widget',
+  dashRowConditions: 'Conditions on every row',
+  dashRowConditionsHint: 'Only rows meeting these conditions are counted, by every measure',
+  dashReopenTitle: 'This widget cannot be edited in the widget builder',
+  dashReopenNote:
+    'Its definition is below, read-only. You can move, retitle or remove the widget; to change its query, edit the dashboard definition’s JSON.',
+  dashReopenCombine: 'it combines parts from other datasets (combine)',
+  dashReopenMeasure: 'it uses a measure the builder does not offer (such as a product of fields, sumProduct)',
+  dashReopenFilter: 'its conditions use groups (or / and) or values computed from the period',
+  dashReopenShape: 'the shape of its measures, dimensions or filters is beyond the builder',
+  dashWidgetJson: 'Widget definition (JSON)',
 };
