@@ -183,8 +183,9 @@ describe.skipIf(!availability.run)('login, roles and record-level access in Chro
     await dialog.getByRole('button', { name: 'Save' }).click();
     await poll(() => page.getByRole('row', { name: /sun\.yue/ }).count()).toBe(1);
     const row = page.getByRole('row', { name: /sun\.yue/ });
-    expect(await row.textContent()).toContain('Night-shift collector');
-    expect(await row.textContent()).toContain('East team');
+    // The row can show before everything it names has loaded: wait for the names, do not read once.
+    await poll(() => row.textContent()).toContain('Night-shift collector');
+    await poll(() => row.textContent()).toContain('East team');
 
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByLabel('Action').fill('user.created');

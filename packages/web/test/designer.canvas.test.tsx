@@ -1,11 +1,12 @@
 // @vitest-environment jsdom
 import { DndContext } from '@dnd-kit/core';
 import { renderToString } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FieldList } from '../src/designer/designer.canvas';
 import type { DesignerState } from '../src/designer/designer.model';
 import { addField, emptyState, relabel } from '../src/designer/designer.ops';
 import { LocaleProvider } from '../src/i18n/locale.context';
+import { LOCALES, loadMessages } from '../src/i18n/messages';
 
 const texts = (en: string, zh: string) => ({ 'zh-CN': zh, en });
 
@@ -28,6 +29,11 @@ function canvasOf(state: DesignerState): Document {
 }
 
 describe('the designer canvas', () => {
+  // The provider renders once the strings of its language are loaded (one chunk per language).
+  beforeAll(async () => {
+    await Promise.all(LOCALES.map(loadMessages));
+  });
+
   it('shows the fields of a section inside the section, once', () => {
     let state = emptyState('visit-report', texts('Visit report', '走访报告'));
     const section = addField(state, 'root', 0, 'section', texts('Household', '家庭情况'));
