@@ -18,6 +18,7 @@ export type {
 export { parseFormKey } from './deploy/deployment.metadata.js';
 export type { ParseAndLintOptions, ParseAndLintResult } from './deploy/deployment.parser.js';
 export { parseAndLint } from './deploy/deployment.parser.js';
+export { isSyntheticId, SYNTHETIC_ID_PREFIX } from './deploy/event-subprocess.rewrite.js';
 export type { LintProblem, LintSeverity } from './deploy/lint-problem.js';
 export { MAX_BPMN_BYTES } from './deploy/xml-source.decoder.js';
 export type { EngineErrorCode } from './errors/engine.error.js';

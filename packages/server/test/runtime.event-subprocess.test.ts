@@ -71,6 +71,52 @@ describe.each(testBackends().map((b) => [b.name, b] as const))(
       expect(await openTasks(instance.id)).toEqual([]);
     });
 
+    it('running instances do not migrate to a version that adds an event subprocess (their activities move scope)', async () => {
+      const v1 = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="x">
+  <bpmn:message id="m" name="esp-migration-withdrawn" />
+  <bpmn:process id="esp-migration" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="dun" />
+    <bpmn:userTask id="dun" camunda:formKey="debt-case" camunda:candidateGroups="collectors" />
+    <bpmn:sequenceFlow id="f2" sourceRef="dun" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+      const v2 = v1.replace(
+        '</bpmn:process>',
+        `<bpmn:subProcess id="esp" triggeredByEvent="true">
+      <bpmn:startEvent id="withdrawn"><bpmn:messageEventDefinition messageRef="m" /></bpmn:startEvent>
+      <bpmn:sequenceFlow id="w1" sourceRef="withdrawn" targetRef="closed" />
+      <bpmn:endEvent id="closed" />
+    </bpmn:subProcess>
+  </bpmn:process>`,
+      );
+      const upload = async (source: string) => {
+        const res = await h.app.request('/api/deployments', {
+          method: 'POST',
+          headers: { 'content-type': 'application/xml' },
+          body: source,
+        });
+        expect(res.status, await res.clone().text()).toBe(201);
+      };
+      await upload(v1);
+      const { instance } = await startInstance(h.app, 'esp-migration', { businessKey: 'case-esp-3' });
+      await upload(v2);
+      const dryRun = await json(
+        h.app.request('/api/migrations', {
+          method: 'POST',
+          json: { processKey: 'esp-migration', fromVersion: 1, toVersion: 2, dryRun: true },
+        }),
+      );
+      expect(dryRun.status).toBe(200);
+      const mine = dryRun.body.instances.find((i: { instanceId: string }) => i.instanceId === instance.id);
+      expect(mine).toMatchObject({
+        migratable: false,
+        reasons: [{ elementId: null, code: 'migration.scope_changed' }],
+      });
+    });
+
     it('a 30-day timer handler is a job row that fires once when the clock passes it', async () => {
       const { instance } = await startInstance(h.app, 'promise-watch', { businessKey: 'case-esp-2' });
       const jobs = (await view(instance.id)).jobs;

@@ -1,4 +1,4 @@
-import type { DeploymentDefinition } from '@collectflow/engine';
+import { type DeploymentDefinition, isSyntheticId } from '@collectflow/engine';
 import type { DeploymentRecord, InstanceRecord, InstanceSummary, Store, StoreTx } from '@collectflow/store';
 import type { DeploymentCache } from './deployment.cache.js';
 import { RuntimeError } from './runtime.errors.js';
@@ -327,6 +327,18 @@ function check(
       elementId: null,
       code: 'migration.not_running',
       message: `the instance is ${instance.status}`,
+    });
+  }
+  // Event subprocesses run inside made-up scopes (the deployer's rewrite): adding or removing one
+  // moves every activity into another scope, where a recovered snapshot would not find it.
+  const scaffold = (elements: Record<string, unknown>) =>
+    Object.keys(elements).filter(isSyntheticId).sort().join(' ');
+  if (scaffold(fromDefinition.metadata.elements) !== scaffold(toDefinition.metadata.elements)) {
+    reasons.push({
+      elementId: null,
+      code: 'migration.scope_changed',
+      message:
+        'the new version adds or removes event subprocesses, which moves the activities into other scopes',
     });
   }
   const fromElements = fromDefinition.metadata.elements;
