@@ -4,32 +4,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiSession, packForm } from './support/api-session.js';
 import { browserAvailability, type IsolatingBrowser, launchIsolatingBrowser } from './support/chromium.js';
+import { smallPdf } from './support/sample-files.js';
 import { serveApp } from './support/served-app.js';
 import { ADMIN_PASSWORD, debtCase, debtorOf, USER_PASSWORD } from './support/web-fixtures.js';
 import { logIn, openPage, poll, SCREENSHOTS } from './support/web-page.js';
 
 const availability = browserAvailability();
 const CASE = 'DC-2026-000777';
-
-/** A small but complete one-page PDF (header, catalog, pages, page, xref, trailer). */
-function smallPdf(): Buffer {
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>',
-  ];
-  let body = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(body.length);
-    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const off of offsets) body += `${String(off).padStart(10, '0')} 00000 n \n`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(body, 'latin1');
-}
 
 /** A Windows program's first bytes ("MZ" header), named as what it is. */
 const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(120)]);
